@@ -1,0 +1,230 @@
+"""The constraint model: typed parameters, instruction phrasings, checks and verdicts.
+
+A *constraint type* (a subclass of :class:`ConstraintType`) is a deterministic check of a
+response, identified by ``family:name``. A *constraint* (:class:`Constraint`) is a type
+bound to validated parameters; it is what a sample carries, as data:
+``{"type": "length:words", "params": {"relation": "at most", "n": 50}}``.
+
+Nothing here does I/O: checks take strings and return :class:`Verdict` objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+#: Responses longer than this many characters are not parsed; they fail every constraint.
+MAX_RESPONSE_CHARS = 2_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The outcome of one check: whether it passed, and one line saying why."""
+
+    ok: bool
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def passed(reason: str = "") -> Verdict:
+    """A passing verdict (the reason is optional context, e.g. "found 3 items")."""
+    return Verdict(True, reason)
+
+
+def failed(reason: str) -> Verdict:
+    """A failing verdict; ``reason`` says in one line what was wrong."""
+    return Verdict(False, reason)
+
+
+class ConstraintError(ValueError):
+    """A constraint spec that cannot be used: unknown type or invalid parameters."""
+
+
+class Params(BaseModel):
+    """Base class of every parameter model: immutable, unknown fields rejected."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class NoParams(Params):
+    """Parameters of a constraint type that takes none."""
+
+
+Relation = Literal["at least", "at most", "exactly", "between"]
+
+
+class Bounded(Params):
+    """A count bound: ``at least n``, ``at most n``, ``exactly n`` or ``between n and upper``."""
+
+    relation: Relation
+    n: int = Field(ge=0)
+    upper: int | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _upper_matches_relation(self) -> Bounded:
+        if self.relation == "between":
+            if self.upper is None:
+                raise ValueError("relation 'between' needs 'upper'")
+            if self.upper < self.n:
+                raise ValueError(f"'upper' ({self.upper}) is smaller than 'n' ({self.n})")
+        elif self.upper is not None:
+            raise ValueError(f"'upper' is only allowed with relation 'between', not {self.relation!r}")
+        return self
+
+    def holds(self, count: int) -> bool:
+        """Whether ``count`` satisfies the bound."""
+        if self.relation == "at least":
+            return count >= self.n
+        if self.relation == "at most":
+            return count <= self.n
+        if self.relation == "exactly":
+            return count == self.n
+        assert self.upper is not None
+        return self.n <= count <= self.upper
+
+    def phrase(self) -> str:
+        """The bound in words: "at least 3", "between 2 and 5"."""
+        if self.relation == "between":
+            return f"between {self.n} and {self.upper}"
+        return f"{self.relation} {self.n}"
+
+    def verdict(self, count: int, unit: str) -> Verdict:
+        """Pass or fail ``count`` of ``unit`` (a plural noun) against the bound."""
+        if self.holds(count):
+            return passed(f"found {count} {unit}")
+        return failed(f"expected {self.phrase()} {unit}, found {count}")
+
+
+P = TypeVar("P", bound=Params)
+
+
+def _render(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_render(v) for v in value)
+    if isinstance(value, str):
+        return value
+    return str(value)
+
+
+class ConstraintType(Generic[P]):
+    """One kind of constraint: an id, a parameter model, phrasings and a check.
+
+    Subclasses set the class attributes and implement :meth:`check`. Phrasings are
+    :meth:`str.format` templates over the parameter fields (see :meth:`template_values`);
+    every type has at least three, so prompts can vary their wording.
+    """
+
+    id: ClassVar[str]
+    summary: ClassVar[str]
+    params_model: ClassVar[type[Params]] = NoParams
+    phrasings: ClassVar[tuple[str, ...]]
+
+    @property
+    def family(self) -> str:
+        """The part of the id before the first colon."""
+        return self.id.split(":", 1)[0]
+
+    def parse_params(self, raw: Mapping[str, Any] | None = None) -> P:
+        """Validate raw parameters; raise :class:`ConstraintError` naming the bad field."""
+        try:
+            return self.params_model.model_validate(dict(raw or {}))  # type: ignore[return-value]
+        except ValidationError as exc:
+            raise ConstraintError(f"constraint {self.id!r}: {_explain(exc)}") from None
+        except TypeError as exc:
+            raise ConstraintError(f"constraint {self.id!r}: params must be an object: {exc}") from None
+
+    def template_values(self, params: P) -> dict[str, str]:
+        """Values the phrasing templates are formatted with; lists become "a, b, c"."""
+        return {name: _render(value) for name, value in params}
+
+    def describe(self, params: P, variant: int = 0) -> str:
+        """The instruction shown to a model, in phrasing number ``variant`` (cyclic)."""
+        template = self.phrasings[variant % len(self.phrasings)]
+        return template.format(**self.template_values(params))
+
+    def check(self, response: str, params: P) -> Verdict:
+        """Check one response text strictly (exactly as given)."""
+        raise NotImplementedError
+
+
+def _explain(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"]) or "params"
+        message = err["msg"]
+        if err["type"] == "extra_forbidden":
+            message = "unknown parameter"
+        elif "input" in err and err["type"] != "missing":
+            message = f"{message} (got {err['input']!r:.60})"
+        parts.append(f"field {where!r}: {message}")
+    return "; ".join(parts)
+
+
+def loose_variants(response: str) -> list[str]:
+    """IFEval's loose variants: the response with its first line, last line or both removed,
+    each with and without ``*`` characters (the response itself comes first)."""
+    lines = response.split("\n")
+    without_first = "\n".join(lines[1:]).strip()
+    without_last = "\n".join(lines[:-1]).strip()
+    without_both = "\n".join(lines[1:-1]).strip()
+    return [
+        response,
+        response.replace("*", ""),
+        without_first,
+        without_last,
+        without_both,
+        without_first.replace("*", ""),
+        without_last.replace("*", ""),
+        without_both.replace("*", ""),
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Constraint:
+    """A constraint type bound to validated parameters: the unit a sample carries."""
+
+    type: ConstraintType[Any]
+    params: Params
+
+    @property
+    def id(self) -> str:
+        return self.type.id
+
+    def describe(self, variant: int = 0) -> str:
+        return self.type.describe(self.params, variant)
+
+    def check(self, response: str, *, loose: bool = False) -> Verdict:
+        """Check a response, strictly or with IFEval's loose variants.
+
+        An empty (or whitespace-only) response follows no constraint, and a response over
+        :data:`MAX_RESPONSE_CHARS` is refused without being parsed.
+        """
+        if len(response) > MAX_RESPONSE_CHARS:
+            return failed(
+                f"response too long to check: {len(response):,} characters "
+                f"(limit {MAX_RESPONSE_CHARS:,})"
+            )
+        if not response.strip():
+            return failed("empty response")
+        if not loose:
+            return self.type.check(response, self.params)
+        first: Verdict | None = None
+        for variant in loose_variants(response):
+            if not variant.strip():
+                continue
+            verdict = self.type.check(variant, self.params)
+            if verdict.ok:
+                return verdict
+            if first is None:
+                first = verdict
+        assert first is not None  # the response itself is non-empty
+        return first
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form: ``{"type": id, "params": {...}}``."""
+        return {"type": self.type.id, "params": self.params.model_dump(mode="json", exclude_none=True)}

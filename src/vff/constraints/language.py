@@ -1,0 +1,1 @@
+"""Placeholder: constraint types of this family are added here."""
