@@ -1,0 +1,80 @@
+"""Reading and writing JSON Lines files, with errors that name the file and line."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+
+class DataFileError(ValueError):
+    """A data file that cannot be used; the message names the file, line and field."""
+
+    def __init__(self, path: str | os.PathLike[str], line: int | None, message: str) -> None:
+        where = f"{path}:{line}" if line is not None else str(path)
+        super().__init__(f"{where}: {message}")
+        self.path = str(path)
+        self.line = line
+        self.detail = message
+
+
+def read_jsonl(path: str | os.PathLike[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield ``(line_number, object)`` for each non-blank line; every line must be a JSON object.
+
+    Raises :class:`DataFileError` for a missing file, invalid UTF-8, invalid or truncated
+    JSON, or a line that is not an object.
+    """
+    p = Path(path)
+    try:
+        fh = p.open("rb")
+    except OSError as exc:
+        raise DataFileError(path, None, f"cannot open: {exc.strerror or exc}") from None
+    with fh:
+        for number, raw in enumerate(fh, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise DataFileError(
+                    path, number, f"not valid UTF-8 (byte {exc.start}: {raw[exc.start:exc.start + 1]!r})"
+                ) from None
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise DataFileError(path, number, f"invalid JSON at column {exc.colno}: {exc.msg}") from None
+            except RecursionError:
+                raise DataFileError(path, number, "invalid JSON: nested too deeply") from None
+            if not isinstance(obj, dict):
+                raise DataFileError(path, number, f"expected a JSON object, found {type(obj).__name__}")
+            yield number, obj
+
+
+def dumps(obj: Any) -> str:
+    """One JSON line: UTF-8 text, key order kept, no trailing newline."""
+    return json.dumps(obj, ensure_ascii=False)
+
+
+def write_jsonl(path: str | os.PathLike[str], records: Iterable[dict[str, Any]]) -> int:
+    """Write records atomically: to a temporary file beside ``path``, then renamed over it.
+
+    Nothing half-written is left behind if writing fails. Returns the number of records.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    count = 0
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            for record in records:
+                fh.write(dumps(record))
+                fh.write("\n")
+                count += 1
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return count
