@@ -150,6 +150,11 @@ def constraints_show(type_id: Annotated[str, typer.Argument(help="A constraint i
     console.print(ctype.summary, highlight=False, markup=False)
     console.print("\n[bold]parameters[/] (JSON Schema):")
     console.print(json.dumps(schema, indent=2), highlight=False, markup=False, soft_wrap=True)
+    if ctype.example:
+        spec = {"type": ctype.id, "params": ctype.example}
+        console.print("\n[bold]example[/]:")
+        console.print(json.dumps(spec), highlight=False, markup=False, soft_wrap=True)
+        console.print(ctype.describe(ctype.parse_params(ctype.example)), highlight=False, markup=False)
     console.print("\n[bold]phrasings[/] (templates over the parameters):")
     for number, phrasing in enumerate(ctype.phrasings):
         console.print(f"  {number}. {phrasing}", highlight=False, markup=False, soft_wrap=True)

@@ -123,6 +123,8 @@ class ConstraintType(Generic[P]):
     summary: ClassVar[str]
     params_model: ClassVar[type[Params]] = NoParams
     phrasings: ClassVar[tuple[str, ...]]
+    #: Parameters of a typical use: shown by ``vff constraints show`` and used by the tests.
+    example: ClassVar[dict[str, Any]] = {}
 
     @property
     def family(self) -> str:

@@ -30,6 +30,7 @@ def _stop_after(params: Bounded) -> int:
 @register
 class Words(_Length):
     id = "length:words"
+    example = {"relation": "at most", "n": 50}
     summary = "Number of words (runs of letters, digits or underscores)."
     unit = "words"
     phrasings = (
@@ -45,6 +46,7 @@ class Words(_Length):
 @register
 class Sentences(_Length):
     id = "length:sentences"
+    example = {"relation": "between", "n": 2, "upper": 4}
     summary = "Number of sentences (NLTK Punkt, English)."
     unit = "sentences"
     phrasings = (
@@ -67,6 +69,7 @@ class Sentences(_Length):
 @register
 class Paragraphs(_Length):
     id = "length:paragraphs"
+    example = {"relation": "exactly", "n": 3}
     summary = "Number of paragraphs (blocks separated by blank lines)."
     unit = "paragraphs"
     phrasings = (
@@ -82,6 +85,7 @@ class Paragraphs(_Length):
 @register
 class Lines(_Length):
     id = "length:lines"
+    example = {"relation": "at least", "n": 5}
     summary = "Number of non-blank lines."
     unit = "lines"
     phrasings = (
@@ -97,6 +101,7 @@ class Lines(_Length):
 @register
 class Characters(_Length):
     id = "length:characters"
+    example = {"relation": "at most", "n": 280}
     summary = "Number of characters, including spaces and newlines."
     unit = "characters"
     phrasings = (

@@ -1,0 +1,80 @@
+"""Benchmark: constraint checks per second on one core, and worst-case time on 1 MB inputs.
+
+Two measurements, both on one pinned core:
+
+1. Throughput on typical responses: every registered constraint type (with its example
+   parameters) checked against the 541 GPT-4 IFEval responses (median 1.9 KB), strict.
+2. Worst case: every type checked against hostile 1 MB responses (deep nesting, one long
+   line, many lines, dots, stars, lone surrogates, ...); prints the slowest pairs.
+
+Run::
+
+    python benchmarks/check_speed.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import time
+from pathlib import Path
+
+from vff.constraints import all_types, make
+
+ROOT = Path(__file__).resolve().parents[1]
+RESPONSES = ROOT / "tests" / "data" / "ifeval" / "input_response_data_gpt4_20231107_145030.jsonl"
+
+HOSTILE = {
+    "deep_brackets": "[" * 500_000 + "]" * 500_000,
+    "deep_braces": '{"a":' * 200_000 + "1" + "}" * 200_000,
+    "one_long_line": "a" * 1_000_000,
+    "long_words": "word " * 200_000,
+    "many_lines": "- item\n" * 140_000,
+    "markdown_nesting": ">" * 1_000_000,
+    "dots": ". " * 500_000,
+    "sentences": "This is a sentence. " * 50_000,
+    "stars": "*" * 1_000_000,
+    "surrogates_nul": "\ud800\x00\udfff" * 300_000,
+    "table": "| a | b |\n|---|---|\n" + "| 1 | 2 |\n" * 100_000,
+    "csv": "a,b,c\n" + "1,2,3\n" * 160_000,
+}
+
+
+def main() -> None:
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    responses = [json.loads(line)["response"] for line in RESPONSES.open(encoding="utf-8")]
+    constraints = [make(t.id, t.example) for t in all_types()]
+    for c in constraints:  # load models and caches once
+        c.check(responses[0])
+
+    start = time.perf_counter()
+    for response in responses:
+        for c in constraints:
+            c.check(response)
+    elapsed = time.perf_counter() - start
+    checks = len(responses) * len(constraints)
+    sizes = [len(r.encode("utf-8")) for r in responses]
+    print(f"machine: {platform.machine()} python {platform.python_version()}, 1 core")
+    print(f"typical: {len(constraints)} types x {len(responses)} responses "
+          f"(median {statistics.median(sizes) / 1024:.1f} KiB) = {checks:,} checks "
+          f"in {elapsed:.2f} s -> {checks / elapsed:,.0f} checks/s")
+
+    slowest = []
+    for name, text in HOSTILE.items():
+        for c in constraints:
+            start = time.perf_counter()
+            c.check(text)
+            slowest.append((time.perf_counter() - start, c.id, name))
+    slowest.sort(reverse=True)
+    print(f"1 MB worst cases ({len(HOSTILE)} inputs x {len(constraints)} types), slowest five:")
+    for seconds, type_id, name in slowest[:5]:
+        print(f"  {seconds * 1000:7.1f} ms  {type_id}  on {name}")
+    over = [s for s in slowest if s[0] > 0.1]
+    print(f"checks over 100 ms: {len(over)}")
+
+
+if __name__ == "__main__":
+    main()
