@@ -122,6 +122,9 @@ def check(
 @constraints_app.command("list")
 def constraints_list(
     family: Annotated[str | None, typer.Option("--family", "-f", help="Only this family (e.g. format).")] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="text (aligned columns), markdown (a table) or json.")
+    ] = "text",
 ) -> None:
     """List every constraint type: id, family and a one-line description."""
     from vff.constraints import all_types
@@ -129,11 +132,22 @@ def constraints_list(
     types = [t for t in all_types() if family is None or t.family == family]
     if not types:
         fail(f"no constraint family {family!r}")
-    id_width = max(len(t.id) for t in types)
-    family_width = max(len(t.family) for t in types)
-    for t in types:
-        line = f"{t.id:<{id_width}}  {t.family:<{family_width}}  {t.summary}"
-        console.print(line, highlight=False, markup=False, soft_wrap=True)
+    if fmt == "json":
+        rows = [{"id": t.id, "family": t.family, "summary": t.summary, "example": t.example} for t in types]
+        console.print_json(json.dumps(rows))
+    elif fmt == "markdown":
+        lines = ["| id | family | description |", "|---|---|---|"]
+        pipe = "\\|"
+        lines += [f"| `{t.id}` | {t.family} | {t.summary.replace('|', pipe)} |" for t in types]
+        console.print("\n".join(lines), highlight=False, markup=False, soft_wrap=True)
+    elif fmt == "text":
+        id_width = max(len(t.id) for t in types)
+        family_width = max(len(t.family) for t in types)
+        for t in types:
+            line = f"{t.id:<{id_width}}  {t.family:<{family_width}}  {t.summary}"
+            console.print(line, highlight=False, markup=False, soft_wrap=True)
+    else:
+        fail(f"unknown format {fmt!r}; use text, markdown or json")
 
 
 @constraints_app.command("show")

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, model_validator
 
 #: Responses longer than this many characters are not parsed; they fail every constraint.
 MAX_RESPONSE_CHARS = 2_000_000
@@ -58,12 +58,28 @@ class NoParams(Params):
 Relation = Literal["at least", "at most", "exactly", "between"]
 
 
+_PREPOSITIONS = frozenset({"of", "like", "in", "with", "for", "on", "that", "per"})
+
+
+def noun(unit: str, count: int | None) -> str:
+    """``unit``, a plural noun phrase ("words", "bullet list items", "occurrences of the
+    letter 'a'"), in the singular when ``count`` is 1: the head noun loses its final "s"."""
+    if count != 1:
+        return unit
+    words = unit.split(" ")
+    head = next((i - 1 for i, w in enumerate(words) if i > 0 and w in _PREPOSITIONS), len(words) - 1)
+    word = words[head]
+    if word.endswith("s") and not word.endswith("ss"):
+        words[head] = word[:-1]
+    return " ".join(words)
+
+
 class Bounded(Params):
     """A count bound: ``at least n``, ``at most n``, ``exactly n`` or ``between n and upper``."""
 
     relation: Relation
-    n: int = Field(ge=0)
-    upper: int | None = Field(default=None, ge=0)
+    n: StrictInt = Field(ge=0)
+    upper: StrictInt | None = Field(default=None, ge=0)
 
     @model_validator(mode="after")
     def _upper_matches_relation(self) -> Bounded:
@@ -87,17 +103,26 @@ class Bounded(Params):
         assert self.upper is not None
         return self.n <= count <= self.upper
 
-    def phrase(self) -> str:
-        """The bound in words: "at least 3", "between 2 and 5"."""
+    def phrase(self, unit: str = "") -> str:
+        """The bound in words: "at least 3", "between 2 and 5 words", "exactly 1 word"."""
         if self.relation == "between":
-            return f"between {self.n} and {self.upper}"
-        return f"{self.relation} {self.n}"
+            text = f"between {self.n} and {self.upper}"
+            return f"{text} {unit}" if unit else text
+        text = f"{self.relation} {self.n}"
+        return f"{text} {noun(unit, self.n)}" if unit else text
 
     def verdict(self, count: int, unit: str) -> Verdict:
         """Pass or fail ``count`` of ``unit`` (a plural noun) against the bound."""
         if self.holds(count):
-            return passed(f"found {count} {unit}")
-        return failed(f"expected {self.phrase()} {unit}, found {count}")
+            return passed(f"found {count} {noun(unit, count)}")
+        return failed(f"expected {self.phrase(unit)}, found {count}")
+
+    def verdict_more_than(self, limit: int, unit: str) -> Verdict:
+        """The verdict when counting stopped early: the count is known to exceed ``limit``,
+        which is at least the largest number in the bound."""
+        if self.relation == "at least":
+            return passed(f"found more than {limit} {unit}")
+        return failed(f"expected {self.phrase(unit)}, found more than {limit}")
 
 
 P = TypeVar("P", bound=Params)
@@ -133,12 +158,12 @@ class ConstraintType(Generic[P]):
 
     def parse_params(self, raw: Mapping[str, Any] | None = None) -> P:
         """Validate raw parameters; raise :class:`ConstraintError` naming the bad field."""
+        if raw is not None and not isinstance(raw, Mapping):
+            raise ConstraintError(f"constraint {self.id!r}: params must be an object, found {type(raw).__name__}")
         try:
             return self.params_model.model_validate(dict(raw or {}))  # type: ignore[return-value]
         except ValidationError as exc:
             raise ConstraintError(f"constraint {self.id!r}: {_explain(exc)}") from None
-        except TypeError as exc:
-            raise ConstraintError(f"constraint {self.id!r}: params must be an object: {exc}") from None
 
     def template_values(self, params: P) -> dict[str, str]:
         """Values the phrasing templates are formatted with; lists become "a, b, c"."""

@@ -4,7 +4,7 @@ bound (at least / at most / exactly / between)."""
 from __future__ import annotations
 
 from vff.constraints import text
-from vff.constraints.base import Bounded, ConstraintType, Verdict
+from vff.constraints.base import Bounded, ConstraintType, Verdict, failed
 from vff.constraints.registry import register
 
 
@@ -13,7 +13,7 @@ class _Length(ConstraintType[Bounded]):
     unit: str
 
     def template_values(self, params: Bounded) -> dict[str, str]:
-        return {"bound": params.phrase(), "unit": self.unit}
+        return {"bound": params.phrase(self.unit)}
 
     def measure(self, response: str, params: Bounded) -> int:
         raise NotImplementedError
@@ -34,9 +34,9 @@ class Words(_Length):
     summary = "Number of words (runs of letters, digits or underscores)."
     unit = "words"
     phrasings = (
-        "Your response should contain {bound} words.",
-        "Use {bound} words in your answer.",
-        "Keep the length of your reply to {bound} words.",
+        "Your response should contain {bound}.",
+        "Use {bound} in your answer.",
+        "Keep the length of your reply to {bound}.",
     )
 
     def measure(self, response: str, params: Bounded) -> int:
@@ -50,20 +50,20 @@ class Sentences(_Length):
     summary = "Number of sentences (NLTK Punkt, English)."
     unit = "sentences"
     phrasings = (
-        "Your response should contain {bound} sentences.",
-        "Write {bound} sentences.",
-        "Answer in {bound} sentences.",
+        "Your response should contain {bound}.",
+        "Write {bound}.",
+        "Answer in {bound}.",
     )
 
-    def measure(self, response: str, params: Bounded) -> int:
-        return text.count_sentences(response, stop_after=_stop_after(params))
-
     def check(self, response: str, params: Bounded) -> Verdict:
-        count = self.measure(response, params)
-        verdict = params.verdict(count, self.unit)
-        if count > _stop_after(params) and not verdict.ok:
-            return Verdict(False, f"expected {params.phrase()} sentences, found more than {_stop_after(params)}")
-        return verdict
+        limit = _stop_after(params)
+        try:
+            count = text.count_sentences(response, stop_after=limit)
+        except text.TooLongToCount as exc:
+            return failed(str(exc))
+        if count > limit:
+            return params.verdict_more_than(limit, self.unit)
+        return params.verdict(count, self.unit)
 
 
 @register
@@ -73,9 +73,9 @@ class Paragraphs(_Length):
     summary = "Number of paragraphs (blocks separated by blank lines)."
     unit = "paragraphs"
     phrasings = (
-        "Your response should have {bound} paragraphs, separated by blank lines.",
-        "Write {bound} paragraphs; put an empty line between paragraphs.",
-        "Structure the answer as {bound} paragraphs separated by a blank line.",
+        "Your response should have {bound}, separated by blank lines.",
+        "Write {bound}; put an empty line between paragraphs.",
+        "Structure the answer as {bound} separated by a blank line.",
     )
 
     def measure(self, response: str, params: Bounded) -> int:
@@ -89,9 +89,9 @@ class Lines(_Length):
     summary = "Number of non-blank lines."
     unit = "lines"
     phrasings = (
-        "Your response should be {bound} lines long (blank lines do not count).",
-        "Write {bound} non-empty lines.",
-        "Answer in {bound} lines of text.",
+        "Your response should be {bound} long (blank lines do not count).",
+        "Write {bound}, not counting empty lines.",
+        "Answer in {bound} of text.",
     )
 
     def measure(self, response: str, params: Bounded) -> int:
@@ -105,9 +105,9 @@ class Characters(_Length):
     summary = "Number of characters, including spaces and newlines."
     unit = "characters"
     phrasings = (
-        "Your response should be {bound} characters long, counting spaces.",
-        "Use {bound} characters in total (spaces and line breaks count).",
-        "Keep the response to {bound} characters, whitespace included.",
+        "Your response should be {bound} long, counting spaces.",
+        "Use {bound} in total (spaces and line breaks count).",
+        "Keep the response to {bound}, whitespace included.",
     )
 
     def measure(self, response: str, params: Bounded) -> int:
