@@ -146,6 +146,6 @@ def test_constraints_list_and_show() -> None:
     assert "length" in line and "Number of words" in line
     shown = runner.invoke(app, ["constraints", "show", "length:words"])
     assert shown.exit_code == 0
-    assert '"relation"' in shown.output and "{bound} words" in shown.output
+    assert '"relation"' in shown.output and "Your response should contain {bound}." in shown.output
     unknown = runner.invoke(app, ["constraints", "show", "nope:nope"])
     assert unknown.exit_code == 2 and "unknown constraint type 'nope:nope'" in unknown.output
