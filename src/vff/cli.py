@@ -24,6 +24,10 @@ constraints_app = typer.Typer(
     help="Browse the constraint types: ids, parameters and phrasings.", no_args_is_help=True
 )
 app.add_typer(constraints_app, name="constraints")
+suite_app = typer.Typer(
+    help="Benchmarks: list them, show and export samples, generate fresh ones.", no_args_is_help=True
+)
+app.add_typer(suite_app, name="suite")
 
 console = Console()
 err_console = Console(stderr=True)
@@ -172,3 +176,122 @@ def constraints_show(type_id: Annotated[str, typer.Argument(help="A constraint i
     console.print("\n[bold]phrasings[/] (templates over the parameters):")
     for number, phrasing in enumerate(ctype.phrasings):
         console.print(f"  {number}. {phrasing}", highlight=False, markup=False, soft_wrap=True)
+
+
+# --------------------------------------------------------------------------- suite
+
+
+@suite_app.command("list")
+def suite_list() -> None:
+    """List the suites with their splits and sample counts by level."""
+    from collections import Counter
+
+    from vff.suite.catalog import get_suite, suite_names
+
+    table = Table(title="suites (samples by level)")
+    for column in ("suite", "split", "samples", "L1", "L2", "L3", "L4", "L5"):
+        table.add_column(column, justify="left" if column in ("suite", "split") else "right")
+    notes = []
+    for name in suite_names():
+        suite = get_suite(name)
+        notes.append(f"{name}: {suite.description}")
+        for split in suite.splits:
+            records = suite.records(split)
+            levels = Counter(r.get("level") for r in records)
+            table.add_row(name, split, str(len(records)), *(str(levels.get(lv, 0)) for lv in range(1, 6)))
+    console.print(table)
+    for note in notes:
+        console.print(note, highlight=False, markup=False)
+
+
+def _suite_records(name: str, split: str | None, levels: str | None, n: int | None) -> list[dict[str, Any]]:
+    from vff.suite.catalog import SuiteError, get_suite, parse_levels, select
+
+    try:
+        return select(get_suite(name).records(split), parse_levels(levels), n)
+    except SuiteError as exc:
+        fail(str(exc))
+
+
+@suite_app.command("show")
+def suite_show(
+    name: Annotated[str, typer.Argument(help="Suite name, e.g. vff-core.")],
+    split: Annotated[str | None, typer.Option(help="Split (default: the suite's test split).")] = None,
+    level: Annotated[str | None, typer.Option("--level", "-l", help="Level(s): 3, 1-3 or 1,3,5.")] = None,
+    n: Annotated[int, typer.Option("--n", "-n", min=1, help="How many samples to show.")] = 3,
+    witness: Annotated[bool, typer.Option(help="Also show each sample's witness response.")] = False,
+) -> None:
+    """Show samples: prompt, constraints (and witness).
+
+    Example: vff suite show vff-core --level 3 --n 5
+    """
+    from rich.panel import Panel
+
+    for record in _suite_records(name, split, level, n):
+        lines = [record["prompt"], ""]
+        lines += [f"- {c['type']} {json.dumps(c.get('params', {}))}" for c in record.get("constraints", [])]
+        if witness and record.get("witness"):
+            lines += ["", "witness:", record["witness"]]
+        title = f"{record.get('id')}  level {record.get('level')}  {record.get('domain', '')}"
+        console.print(Panel(escape("\n".join(lines)), title=escape(title), title_align="left"))
+
+
+@suite_app.command("export")
+def suite_export(
+    name: Annotated[str, typer.Argument(help="Suite name, e.g. vff-core.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output JSONL file.")],
+    split: Annotated[str | None, typer.Option(help="Split (default: the suite's test split).")] = None,
+    level: Annotated[str | None, typer.Option("--level", "-l", help="Level(s): 3, 1-3 or 1,3,5.")] = None,
+    n: Annotated[int | None, typer.Option("--n", "-n", min=1, help="At most this many samples.")] = None,
+) -> None:
+    """Export a suite split as JSONL samples (with witnesses), e.g. to evaluate elsewhere.
+
+    Example: vff suite export vff-core --split test -o vff-core-test.jsonl
+    """
+    from vff.jsonl import write_jsonl
+
+    records = _suite_records(name, split, level, n)
+    count = write_jsonl(out, records)
+    console.print(f"wrote {count} samples to {out}")
+
+
+@suite_app.command("generate")
+def suite_generate(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output JSONL file.")],
+    seed: Annotated[str, typer.Option(help="Seed: the same seed gives the same file, byte for byte.")] = "0",
+    n: Annotated[int, typer.Option("--n", "-n", min=1, help="Number of samples.")] = 100,
+    levels: Annotated[str, typer.Option(help="Levels: 1-5, 2-3 or 1,3,5 (round robin).")] = "1-5",
+    space: Annotated[
+        str, typer.Option(help="Task space: train (disjoint from vff-core's tasks) or eval.")
+    ] = "train",
+    domains: Annotated[
+        str | None, typer.Option(help="Comma-separated domains (default: all).")
+    ] = None,
+    max_per_task: Annotated[
+        int, typer.Option(min=1, help="A task is used at most this many times per level.")
+    ] = 10,
+) -> None:
+    """Generate fresh verified samples (each with a witness) from vff-core's generator.
+
+    The train space uses only tasks that vff-core's test and dev splits never use.
+
+    Example: vff suite generate --seed 7 --n 500 --levels 1-5 -o train.jsonl
+    """
+    from vff.jsonl import write_jsonl
+    from vff.suite.catalog import SuiteError, parse_levels
+    from vff.suite.compose import CompositionError
+    from vff.suite.release import generate
+
+    if space not in ("train", "eval"):
+        fail(f"unknown space {space!r}; use train or eval")
+    try:
+        level_list = parse_levels(levels) or [1, 2, 3, 4, 5]
+        domain_list = [d.strip() for d in domains.split(",") if d.strip()] if domains else None
+        records = generate(
+            seed=seed, n=n, levels=level_list, space=space,  # type: ignore[arg-type]
+            domains=domain_list, max_per_task=max_per_task,
+        )
+    except (SuiteError, CompositionError) as exc:
+        fail(str(exc))
+    count = write_jsonl(out, records)
+    console.print(f"wrote {count} samples to {out}")

@@ -1,0 +1,109 @@
+"""The suites vff knows by name, their splits, and level selection."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from vff.suite.compose import CompositionError
+from vff.suite.samples import Sample, sample_from_record
+
+
+class SuiteError(ValueError):
+    """An unknown suite, split or level; the message says what is allowed."""
+
+
+@dataclass(frozen=True)
+class Suite:
+    """A named benchmark: a loader per split."""
+
+    name: str
+    description: str
+    splits: dict[str, Callable[[], list[dict[str, Any]]]]
+    default_split: str
+
+    def records(self, split: str | None = None) -> list[dict[str, Any]]:
+        split = split or self.default_split
+        if split not in self.splits:
+            raise SuiteError(
+                f"suite {self.name!r} has no split {split!r}; its splits: {', '.join(self.splits)}"
+            )
+        return self.splits[split]()
+
+
+def _vff_core() -> Suite:
+    from vff.suite import release
+
+    return Suite(
+        name=release.NAME,
+        description=f"generated benchmark {release.VERSION}: 1-5 format constraints per task",
+        splits={split: (lambda s=split: release.load_split(s)) for split in release.SPLITS},
+        default_split="test",
+    )
+
+
+_FACTORIES: dict[str, Callable[[], Suite]] = {"vff-core": _vff_core}
+
+
+def suite_names() -> list[str]:
+    return sorted(_FACTORIES)
+
+
+def get_suite(name: str) -> Suite:
+    """The suite called ``name``; :class:`SuiteError` lists the known ones."""
+    if name not in _FACTORIES:
+        raise SuiteError(f"unknown suite {name!r}; known suites: {', '.join(suite_names())}")
+    return _FACTORIES[name]()
+
+
+def parse_levels(spec: str | None) -> list[int] | None:
+    """``"1-3"`` -> [1, 2, 3]; ``"1,3,5"`` -> [1, 3, 5]; ``None`` -> all levels."""
+    if spec is None or spec.strip() in ("", "all"):
+        return None
+    levels: set[int] = set()
+    try:
+        for part in spec.split(","):
+            part = part.strip()
+            if "-" in part:
+                low, high = (int(x) for x in part.split("-", 1))
+                if low > high:
+                    raise ValueError
+                levels.update(range(low, high + 1))
+            else:
+                levels.add(int(part))
+    except ValueError:
+        raise SuiteError(f"invalid levels {spec!r}: use e.g. 3, 1-3 or 1,3,5") from None
+    bad = sorted(lv for lv in levels if not 1 <= lv <= 5)
+    if bad:
+        raise SuiteError(f"invalid level(s) {bad}: levels are 1 to 5")
+    return sorted(levels)
+
+
+def select(
+    records: Sequence[dict[str, Any]], levels: Sequence[int] | None = None, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Records of the given levels (all if ``None``), the first ``limit`` of them."""
+    chosen = [r for r in records if levels is None or r.get("level") in levels]
+    if levels is not None and not chosen:
+        raise SuiteError(f"no samples of level(s) {', '.join(map(str, levels))}")
+    return chosen if limit is None else chosen[:limit]
+
+
+def load_suite(
+    name: str, split: str | None = None, levels: Sequence[int] | None = None, limit: int | None = None
+) -> list[Sample]:
+    """Samples of a suite split, filtered by level and truncated to ``limit``."""
+    return [sample_from_record(r) for r in select(get_suite(name).records(split), levels, limit)]
+
+
+__all__ = [
+    "CompositionError",
+    "Suite",
+    "SuiteError",
+    "get_suite",
+    "load_suite",
+    "parse_levels",
+    "select",
+    "suite_names",
+]
