@@ -58,9 +58,11 @@ def main() -> None:
     checks = len(responses) * len(constraints)
     sizes = [len(r.encode("utf-8")) for r in responses]
     print(f"machine: {platform.machine()} python {platform.python_version()}, 1 core")
-    print(f"typical: {len(constraints)} types x {len(responses)} responses "
-          f"(median {statistics.median(sizes) / 1024:.1f} KiB) = {checks:,} checks "
-          f"in {elapsed:.2f} s -> {checks / elapsed:,.0f} checks/s")
+    print(
+        f"typical: {len(constraints)} types x {len(responses)} responses "
+        f"(median {statistics.median(sizes) / 1024:.1f} KiB) = {checks:,} checks "
+        f"in {elapsed:.2f} s -> {checks / elapsed:,.0f} checks/s"
+    )
 
     slowest = []
     for name, text in HOSTILE.items():

@@ -55,7 +55,9 @@ def prepare_reference() -> types.ModuleType:
     if "datasets" not in sys.modules:
         try:
             import datasets  # noqa: F401
-        except ImportError:  # the reference's package imports it at top level, but never uses it here
+        except (
+            ImportError
+        ):  # the reference's package imports it at top level, but never uses it here
             stub = types.ModuleType("datasets")
             stub.load_dataset = None  # type: ignore[attr-defined]
             sys.modules["datasets"] = stub
@@ -67,15 +69,29 @@ def prepare_reference() -> types.ModuleType:
     return instructions_registry
 
 
-def run_reference(registry: types.ModuleType, inputs: list[dict], responses: dict[str, str]) -> list[list[bool]]:
+def run_reference(
+    registry: types.ModuleType, inputs: list[dict], responses: dict[str, str]
+) -> list[list[bool]]:
     """IFEval's evaluation loop: for each prompt, strict then loose, as evaluation_lib does."""
     out = []
     for row in inputs:
         response = responses[row["prompt"]]
         lines = response.split("\n")
-        first, last, both = "\n".join(lines[1:]).strip(), "\n".join(lines[:-1]).strip(), "\n".join(lines[1:-1]).strip()
-        variants = [response, response.replace("*", ""), first, last, both,
-                    first.replace("*", ""), last.replace("*", ""), both.replace("*", "")]
+        first, last, both = (
+            "\n".join(lines[1:]).strip(),
+            "\n".join(lines[:-1]).strip(),
+            "\n".join(lines[1:-1]).strip(),
+        )
+        variants = [
+            response,
+            response.replace("*", ""),
+            first,
+            last,
+            both,
+            first.replace("*", ""),
+            last.replace("*", ""),
+            both.replace("*", ""),
+        ]
         strict, loose = [], []
         for index, instruction_id in enumerate(row["instruction_id_list"]):
             for mode, bucket in (("strict", strict), ("loose", loose)):
@@ -88,7 +104,9 @@ def run_reference(registry: types.ModuleType, inputs: list[dict], responses: dic
                 if mode == "strict":
                     bucket.append(bool(response.strip() and instruction.check_following(response)))
                 else:
-                    bucket.append(any(v.strip() and instruction.check_following(v) for v in variants))
+                    bucket.append(
+                        any(v.strip() and instruction.check_following(v) for v in variants)
+                    )
         out.append(strict + loose)
     return out
 
@@ -117,7 +135,9 @@ def best_of(repeat: int, fn, *args) -> tuple[float, object]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each scorer; the best is kept")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of each scorer; the best is kept"
+    )
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
@@ -125,14 +145,23 @@ def main() -> None:
     inputs, responses = load_rows()
     checks = 2 * sum(len(r["instruction_id_list"]) for r in inputs)
     registry = prepare_reference()
-    run_vff(inputs[:5], responses), run_reference(registry, inputs[:5], responses)  # warm caches, load models
+    (
+        run_vff(inputs[:5], responses),
+        run_reference(registry, inputs[:5], responses),
+    )  # warm caches, load models
 
     vff_time, vff_out = best_of(args.repeat, run_vff, inputs, responses)
     ref_time, ref_out = best_of(args.repeat, run_reference, registry, inputs, responses)
-    agree = sum(a == b for va, ra in zip(vff_out, ref_out) for a, b in zip(va, ra))
+    agree = sum(
+        a == b for va, ra in zip(vff_out, ref_out, strict=True) for a, b in zip(va, ra, strict=True)
+    )
 
-    print(f"machine: {platform.machine()} {platform.processor() or ''} python {platform.python_version()}, 1 core")
-    print(f"workload: {len(inputs)} IFEval prompts x GPT-4 responses, strict + loose = {checks} checks")
+    print(
+        f"machine: {platform.machine()} {platform.processor() or ''} python {platform.python_version()}, 1 core"
+    )
+    print(
+        f"workload: {len(inputs)} IFEval prompts x GPT-4 responses, strict + loose = {checks} checks"
+    )
     print(f"vff:       {vff_time:.3f} s  ({checks / vff_time:,.0f} checks/s)")
     print(f"reference: {ref_time:.3f} s  ({checks / ref_time:,.0f} checks/s)")
     print(f"speed-up:  {ref_time / vff_time:.1f}x")

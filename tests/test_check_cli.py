@@ -36,7 +36,9 @@ def samples(tmp_path: Path) -> Path:
     )
 
 
-def test_check_writes_ifeval_fields_and_matches_by_id_and_prompt(tmp_path: Path, samples: Path) -> None:
+def test_check_writes_ifeval_fields_and_matches_by_id_and_prompt(
+    tmp_path: Path, samples: Path
+) -> None:
     responses = write(
         tmp_path / "responses.jsonl",
         [
@@ -76,8 +78,14 @@ def test_loose_accepts_a_preamble_line(tmp_path: Path, samples: Path) -> None:
 def test_ifeval_input_format_uses_key(tmp_path: Path) -> None:
     samples = write(
         tmp_path / "input.jsonl",
-        [{"key": 7, "prompt": "P", "instruction_id_list": ["length:words"],
-          "kwargs": [{"relation": "at least", "n": 2, "upper": None}]}],
+        [
+            {
+                "key": 7,
+                "prompt": "P",
+                "instruction_id_list": ["length:words"],
+                "kwargs": [{"relation": "at least", "n": 2, "upper": None}],
+            }
+        ],
     )
     responses = write(tmp_path / "r.jsonl", [{"prompt": "P", "response": "one two"}])
     out = tmp_path / "o.jsonl"
@@ -91,20 +99,37 @@ def test_ifeval_input_format_uses_key(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("rows", "message"),
     [
-        ([{"id": "a", "prompt": "P", "constraints": [{"type": "length:wordz", "params": {}}]}],
-         "samples.jsonl:1: field 'constraints[0]': unknown constraint type 'length:wordz'"),
-        ([{"id": "a", "prompt": "P", "constraints": [{"type": "length:words", "params": {"n": 3}}]}],
-         "samples.jsonl:1: field 'constraints[0]': constraint 'length:words': field 'relation': Field required"),
+        (
+            [{"id": "a", "prompt": "P", "constraints": [{"type": "length:wordz", "params": {}}]}],
+            "samples.jsonl:1: field 'constraints[0]': unknown constraint type 'length:wordz'",
+        ),
+        (
+            [
+                {
+                    "id": "a",
+                    "prompt": "P",
+                    "constraints": [{"type": "length:words", "params": {"n": 3}}],
+                }
+            ],
+            "samples.jsonl:1: field 'constraints[0]': constraint 'length:words': field 'relation': Field required",
+        ),
         ([{"id": "a", "constraints": []}], "samples.jsonl:1: missing field 'prompt'"),
-        ([{"id": "a", "prompt": "P", "constraints": []}, {"id": "a", "prompt": "Q", "constraints": []}],
-         "samples.jsonl:2: duplicate id 'a' (first on line 1)"),
+        (
+            [
+                {"id": "a", "prompt": "P", "constraints": []},
+                {"id": "a", "prompt": "Q", "constraints": []},
+            ],
+            "samples.jsonl:2: duplicate id 'a' (first on line 1)",
+        ),
     ],
 )
-def test_bad_sample_files_name_file_line_and_field(tmp_path: Path, rows: list[object], message: str) -> None:
+def test_bad_sample_files_name_file_line_and_field(
+    tmp_path: Path, rows: list[object], message: str
+) -> None:
     path = write(tmp_path / "samples.jsonl", rows)
     with pytest.raises(DataFileError) as info:
         load_samples(path)
-    assert str(info.value).startswith(f"{path}{message[len('samples.jsonl'):]}")
+    assert str(info.value).startswith(f"{path}{message[len('samples.jsonl') :]}")
 
 
 def test_truncated_and_non_utf8_lines(tmp_path: Path) -> None:
@@ -122,8 +147,13 @@ def test_unmatched_duplicated_and_missing_responses(tmp_path: Path, samples: Pat
     extra = write(tmp_path / "r1.jsonl", [{"prompt": "Nope", "response": "x"}])
     with pytest.raises(DataFileError, match=r"r1\.jsonl:1: prompt matches no sample"):
         match_responses(sample_list, load_responses(extra), extra)
-    dup = write(tmp_path / "r2.jsonl", [{"id": "a", "response": "x"}, {"prompt": "Say hi.", "response": "y"}])
-    with pytest.raises(DataFileError, match=r"r2\.jsonl:2: second response for sample 'a' \(first on line 1\)"):
+    dup = write(
+        tmp_path / "r2.jsonl",
+        [{"id": "a", "response": "x"}, {"prompt": "Say hi.", "response": "y"}],
+    )
+    with pytest.raises(
+        DataFileError, match=r"r2\.jsonl:2: second response for sample 'a' \(first on line 1\)"
+    ):
         match_responses(sample_list, load_responses(dup), dup)
     missing = write(tmp_path / "r3.jsonl", [{"id": "a", "response": "x"}])
     with pytest.raises(DataFileError, match=r"r3\.jsonl: no response for 1 sample\(s\): 'b'"):

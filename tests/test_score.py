@@ -16,7 +16,9 @@ COMMAS = make("lexical:no_commas", {})
 def results(texts: list[str], loose: bool) -> list:
     out = []
     for i, text in enumerate(texts):
-        sample = Sample(f"s{i}", "p", (WORDS, COMMAS), meta={"level": 2, "domain": "d" + str(i % 2)})
+        sample = Sample(
+            f"s{i}", "p", (WORDS, COMMAS), meta={"level": 2, "domain": "d" + str(i % 2)}
+        )
         out.append(verify(sample, text, loose=loose))
     return out
 
@@ -31,7 +33,9 @@ def test_exact_values_and_breakdowns() -> None:
     assert m["inst_level_loose_acc"]["value"] == 6 / 8
     assert s["counts"] == {"prompts": 4, "instructions": 8}
     assert s["by_type"]["lexical:no_commas"] == {
-        "instructions": 4, "inst_level_strict_acc": 0.75, "inst_level_loose_acc": 0.75,
+        "instructions": 4,
+        "inst_level_strict_acc": 0.75,
+        "inst_level_loose_acc": 0.75,
     }
     assert s["by_family"]["length"]["inst_level_loose_acc"] == 0.75
     assert s["by_domain"]["d0"]["prompts"] == 2
@@ -45,7 +49,9 @@ def test_bootstrap_is_deterministic_and_sensible() -> None:
     a = ratio_ci(values, seed=3)
     assert a == ratio_ci(values, seed=3)
     clustered = ratio_ci([float(i % 3) for i in range(60)], [2.0] * 60, seed=3, resamples=500)
-    assert clustered == ratio_ci([float(i % 3) for i in range(60)], [2.0] * 60, seed=3, resamples=500)
+    assert clustered == ratio_ci(
+        [float(i % 3) for i in range(60)], [2.0] * 60, seed=3, resamples=500
+    )
     assert clustered[0] < 0.5 < clustered[1]
     assert 0.6 < a[0] < 0.7 < a[1] < 0.8
     assert ratio_ci([1.0] * 10) == (1.0, 1.0)

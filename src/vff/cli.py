@@ -25,7 +25,8 @@ constraints_app = typer.Typer(
 )
 app.add_typer(constraints_app, name="constraints")
 suite_app = typer.Typer(
-    help="Benchmarks: list them, show and export samples, generate fresh ones.", no_args_is_help=True
+    help="Benchmarks: list them, show and export samples, generate fresh ones.",
+    no_args_is_help=True,
 )
 app.add_typer(suite_app, name="suite")
 
@@ -48,7 +49,10 @@ def _version(value: bool) -> None:
 @app.callback()
 def main(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
     ] = False,
 ) -> None:
     """vff: deterministic format-following checks, benchmarks and verified data for small LLMs."""
@@ -56,15 +60,24 @@ def main(
 
 @app.command()
 def check(
-    samples: Annotated[Path, typer.Argument(help="Samples JSONL: vff samples or IFEval's input_data.jsonl.")],
+    samples: Annotated[
+        Path, typer.Argument(help="Samples JSONL: vff samples or IFEval's input_data.jsonl.")
+    ],
     responses: Annotated[
-        Path, typer.Argument(help="Responses JSONL: {\"prompt\", \"response\"} lines, optionally with id/key.")
+        Path,
+        typer.Argument(
+            help='Responses JSONL: {"prompt", "response"} lines, optionally with id/key.'
+        ),
     ],
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Write one verdict line per sample here (JSONL).")
+        Path | None,
+        typer.Option("--out", "-o", help="Write one verdict line per sample here (JSONL)."),
     ] = None,
     loose: Annotated[
-        bool, typer.Option("--loose", help="Loose checking (IFEval's: also try without first/last line and '*').")
+        bool,
+        typer.Option(
+            "--loose", help="Loose checking (IFEval's: also try without first/last line and '*')."
+        ),
     ] = False,
 ) -> None:
     """Check responses against their samples' constraints; print a summary, write verdicts.
@@ -125,7 +138,9 @@ def check(
 
 @constraints_app.command("list")
 def constraints_list(
-    family: Annotated[str | None, typer.Option("--family", "-f", help="Only this family (e.g. format).")] = None,
+    family: Annotated[
+        str | None, typer.Option("--family", "-f", help="Only this family (e.g. format).")
+    ] = None,
     fmt: Annotated[
         str, typer.Option("--format", help="text (aligned columns), markdown (a table) or json.")
     ] = "text",
@@ -137,7 +152,10 @@ def constraints_list(
     if not types:
         fail(f"no constraint family {family!r}")
     if fmt == "json":
-        rows = [{"id": t.id, "family": t.family, "summary": t.summary, "example": t.example} for t in types]
+        rows = [
+            {"id": t.id, "family": t.family, "summary": t.summary, "example": t.example}
+            for t in types
+        ]
         console.print_json(json.dumps(rows))
     elif fmt == "markdown":
         lines = ["| id | family | description |", "|---|---|---|"]
@@ -155,7 +173,9 @@ def constraints_list(
 
 
 @constraints_app.command("show")
-def constraints_show(type_id: Annotated[str, typer.Argument(help="A constraint id, e.g. length:words.")]) -> None:
+def constraints_show(
+    type_id: Annotated[str, typer.Argument(help="A constraint id, e.g. length:words.")],
+) -> None:
     """Show one constraint type: its parameters (JSON Schema) and its phrasings."""
     from vff.constraints import ConstraintError, get_type
 
@@ -172,7 +192,9 @@ def constraints_show(type_id: Annotated[str, typer.Argument(help="A constraint i
         spec = {"type": ctype.id, "params": ctype.example}
         console.print("\n[bold]example[/]:")
         console.print(json.dumps(spec), highlight=False, markup=False, soft_wrap=True)
-        console.print(ctype.describe(ctype.parse_params(ctype.example)), highlight=False, markup=False)
+        console.print(
+            ctype.describe(ctype.parse_params(ctype.example)), highlight=False, markup=False
+        )
     console.print("\n[bold]phrasings[/] (templates over the parameters):")
     for number, phrasing in enumerate(ctype.phrasings):
         console.print(f"  {number}. {phrasing}", highlight=False, markup=False, soft_wrap=True)
@@ -198,13 +220,17 @@ def suite_list() -> None:
         for split in suite.splits:
             records = suite.records(split)
             levels = Counter(r.get("level") for r in records)
-            table.add_row(name, split, str(len(records)), *(str(levels.get(lv, 0)) for lv in range(1, 6)))
+            table.add_row(
+                name, split, str(len(records)), *(str(levels.get(lv, 0)) for lv in range(1, 6))
+            )
     console.print(table)
     for note in notes:
         console.print(note, highlight=False, markup=False)
 
 
-def _suite_records(name: str, split: str | None, levels: str | None, n: int | None) -> list[dict[str, Any]]:
+def _suite_records(
+    name: str, split: str | None, levels: str | None, n: int | None
+) -> list[dict[str, Any]]:
     from vff.suite.catalog import SuiteError, get_suite, parse_levels, select
 
     try:
@@ -216,10 +242,16 @@ def _suite_records(name: str, split: str | None, levels: str | None, n: int | No
 @suite_app.command("show")
 def suite_show(
     name: Annotated[str, typer.Argument(help="Suite name, e.g. vff-core.")],
-    split: Annotated[str | None, typer.Option(help="Split (default: the suite's test split).")] = None,
-    level: Annotated[str | None, typer.Option("--level", "-l", help="Level(s): 3, 1-3 or 1,3,5.")] = None,
+    split: Annotated[
+        str | None, typer.Option(help="Split (default: the suite's test split).")
+    ] = None,
+    level: Annotated[
+        str | None, typer.Option("--level", "-l", help="Level(s): 3, 1-3 or 1,3,5.")
+    ] = None,
     n: Annotated[int, typer.Option("--n", "-n", min=1, help="How many samples to show.")] = 3,
-    witness: Annotated[bool, typer.Option(help="Also show each sample's witness response.")] = False,
+    witness: Annotated[
+        bool, typer.Option(help="Also show each sample's witness response.")
+    ] = False,
 ) -> None:
     """Show samples: prompt, constraints (and witness).
 
@@ -229,7 +261,10 @@ def suite_show(
 
     for record in _suite_records(name, split, level, n):
         lines = [record["prompt"], ""]
-        lines += [f"- {c['type']} {json.dumps(c.get('params', {}))}" for c in record.get("constraints", [])]
+        lines += [
+            f"- {c['type']} {json.dumps(c.get('params', {}))}"
+            for c in record.get("constraints", [])
+        ]
         if witness and record.get("witness"):
             lines += ["", "witness:", record["witness"]]
         title = f"{record.get('id')}  level {record.get('level')}  {record.get('domain', '')}"
@@ -240,9 +275,15 @@ def suite_show(
 def suite_export(
     name: Annotated[str, typer.Argument(help="Suite name, e.g. vff-core.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output JSONL file.")],
-    split: Annotated[str | None, typer.Option(help="Split (default: the suite's test split).")] = None,
-    level: Annotated[str | None, typer.Option("--level", "-l", help="Level(s): 3, 1-3 or 1,3,5.")] = None,
-    n: Annotated[int | None, typer.Option("--n", "-n", min=1, help="At most this many samples.")] = None,
+    split: Annotated[
+        str | None, typer.Option(help="Split (default: the suite's test split).")
+    ] = None,
+    level: Annotated[
+        str | None, typer.Option("--level", "-l", help="Level(s): 3, 1-3 or 1,3,5.")
+    ] = None,
+    n: Annotated[
+        int | None, typer.Option("--n", "-n", min=1, help="At most this many samples.")
+    ] = None,
 ) -> None:
     """Export a suite split as JSONL samples (with witnesses), e.g. to evaluate elsewhere.
 
@@ -258,7 +299,9 @@ def suite_export(
 @suite_app.command("generate")
 def suite_generate(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output JSONL file.")],
-    seed: Annotated[str, typer.Option(help="Seed: the same seed gives the same file, byte for byte.")] = "0",
+    seed: Annotated[
+        str, typer.Option(help="Seed: the same seed gives the same file, byte for byte.")
+    ] = "0",
     n: Annotated[int, typer.Option("--n", "-n", min=1, help="Number of samples.")] = 100,
     levels: Annotated[str, typer.Option(help="Levels: 1-5, 2-3 or 1,3,5 (round robin).")] = "1-5",
     space: Annotated[
@@ -288,8 +331,12 @@ def suite_generate(
         level_list = parse_levels(levels) or [1, 2, 3, 4, 5]
         domain_list = [d.strip() for d in domains.split(",") if d.strip()] if domains else None
         records = generate(
-            seed=seed, n=n, levels=level_list, space=space,  # type: ignore[arg-type]
-            domains=domain_list, max_per_task=max_per_task,
+            seed=seed,
+            n=n,
+            levels=level_list,
+            space=space,  # type: ignore[arg-type]
+            domains=domain_list,
+            max_per_task=max_per_task,
         )
     except (SuiteError, CompositionError) as exc:
         fail(str(exc))

@@ -38,18 +38,24 @@ def read_jsonl(path: str | os.PathLike[str]) -> Iterator[tuple[int, dict[str, An
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
                 raise DataFileError(
-                    path, number, f"not valid UTF-8 (byte {exc.start}: {raw[exc.start:exc.start + 1]!r})"
+                    path,
+                    number,
+                    f"not valid UTF-8 (byte {exc.start}: {raw[exc.start : exc.start + 1]!r})",
                 ) from None
             if not line.strip():
                 continue
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise DataFileError(path, number, f"invalid JSON at column {exc.colno}: {exc.msg}") from None
+                raise DataFileError(
+                    path, number, f"invalid JSON at column {exc.colno}: {exc.msg}"
+                ) from None
             except RecursionError:
                 raise DataFileError(path, number, "invalid JSON: nested too deeply") from None
             if not isinstance(obj, dict):
-                raise DataFileError(path, number, f"expected a JSON object, found {type(obj).__name__}")
+                raise DataFileError(
+                    path, number, f"expected a JSON object, found {type(obj).__name__}"
+                )
             yield number, obj
 
 

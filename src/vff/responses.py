@@ -27,7 +27,11 @@ def load_responses(path: str | os.PathLike[str]) -> list[Response]:
     for number, record in read_jsonl(path):
         text = record.get("response")
         if not isinstance(text, str):
-            problem = "missing field 'response'" if "response" not in record else "field 'response' must be a string"
+            problem = (
+                "missing field 'response'"
+                if "response" not in record
+                else "field 'response' must be a string"
+            )
             raise DataFileError(path, number, problem)
         rid = record.get("id", record.get("key"))
         if rid is not None and (not isinstance(rid, (str, int)) or isinstance(rid, bool)):
@@ -36,7 +40,9 @@ def load_responses(path: str | os.PathLike[str]) -> list[Response]:
         if prompt is not None and not isinstance(prompt, str):
             raise DataFileError(path, number, "field 'prompt' must be a string")
         if rid is None and prompt is None:
-            raise DataFileError(path, number, "needs an 'id' (or 'key') or a 'prompt' to match a sample")
+            raise DataFileError(
+                path, number, "needs an 'id' (or 'key') or a 'prompt' to match a sample"
+            )
         out.append(Response(number, rid, prompt, text))
     return out
 
@@ -64,7 +70,9 @@ def match_responses(
         if r.id is not None:
             sample = by_id.get(_key(r.id))
             if sample is None:
-                raise DataFileError(path, r.line, f"response for unknown id {r.id!r}: no sample has it")
+                raise DataFileError(
+                    path, r.line, f"response for unknown id {r.id!r}: no sample has it"
+                )
         else:
             assert r.prompt is not None
             candidates = by_prompt.get(r.prompt, [])
@@ -72,12 +80,16 @@ def match_responses(
                 raise DataFileError(path, r.line, f"prompt matches no sample: {r.prompt[:60]!r}")
             if len(candidates) > 1:
                 ids = ", ".join(repr(s.id) for s in candidates[:5])
-                raise DataFileError(path, r.line, f"prompt matches several samples ({ids}); add an 'id' field")
+                raise DataFileError(
+                    path, r.line, f"prompt matches several samples ({ids}); add an 'id' field"
+                )
             sample = candidates[0]
         key = _key(sample.id)
         if key in chosen:
             raise DataFileError(
-                path, r.line, f"second response for sample {sample.id!r} (first on line {chosen[key].line})"
+                path,
+                r.line,
+                f"second response for sample {sample.id!r} (first on line {chosen[key].line})",
             )
         chosen[key] = r
 

@@ -98,180 +98,497 @@ B = dict  # readability: B(relation=..., n=...)
 CASES: list[tuple[str, dict[str, Any], str, bool, str]] = [
     # include_words
     ("lexical:include_words", {"words": ["price"]}, "The PRICE is right.", True, "found 'price'"),
-    ("lexical:include_words", {"words": ["price", "unit"]}, "Prices per unit.", False,
-     "missing word: 'price'"),
-    ("lexical:include_words", {"words": ["price", "unit"]}, "nothing here", False,
-     "missing words: 'price', 'unit'"),
-    ("lexical:include_words", {"words": ["ice cream"]}, "Ice\n  cream!", True,
-     "found 'ice cream'"),
-    ("lexical:include_words", {"words": ["ice cream"]}, "icecream", False,
-     "missing word: 'ice cream'"),
-    ("lexical:include_words", {"words": ["C++", "e-mail"]}, "I use c++ and E-mail.", True,
-     "found all 2 words"),
+    (
+        "lexical:include_words",
+        {"words": ["price", "unit"]},
+        "Prices per unit.",
+        False,
+        "missing word: 'price'",
+    ),
+    (
+        "lexical:include_words",
+        {"words": ["price", "unit"]},
+        "nothing here",
+        False,
+        "missing words: 'price', 'unit'",
+    ),
+    ("lexical:include_words", {"words": ["ice cream"]}, "Ice\n  cream!", True, "found 'ice cream'"),
+    (
+        "lexical:include_words",
+        {"words": ["ice cream"]},
+        "icecream",
+        False,
+        "missing word: 'ice cream'",
+    ),
+    (
+        "lexical:include_words",
+        {"words": ["C++", "e-mail"]},
+        "I use c++ and E-mail.",
+        True,
+        "found all 2 words",
+    ),
     ("lexical:include_words", {"words": ["straße"]}, "STRASSE", True, "found 'straße'"),
     ("lexical:include_words", {"words": ["don"]}, "I don't", True, "found 'don'"),
     # exclude_words
-    ("lexical:exclude_words", {"words": ["bad"]}, "Good, badly, badge.", True,
-     "'bad' not found"),
-    ("lexical:exclude_words", {"words": ["bad", "ugly"]}, "Good.", True,
-     "none of the 2 words found"),
-    ("lexical:exclude_words", {"words": ["bad", "ugly"]}, "Bad.\nBAD and ugly", False,
-     "found forbidden words: 'bad' (2 times, first on line 1), 'ugly' (1 time, first on line 2)"),
-    ("lexical:exclude_words", {"words": ["free trial"]}, "A free\ntrial.", False,
-     "found forbidden word: 'free trial' (1 time, first on line 1)"),
+    ("lexical:exclude_words", {"words": ["bad"]}, "Good, badly, badge.", True, "'bad' not found"),
+    (
+        "lexical:exclude_words",
+        {"words": ["bad", "ugly"]},
+        "Good.",
+        True,
+        "none of the 2 words found",
+    ),
+    (
+        "lexical:exclude_words",
+        {"words": ["bad", "ugly"]},
+        "Bad.\nBAD and ugly",
+        False,
+        "found forbidden words: 'bad' (2 times, first on line 1), 'ugly' (1 time, first on line 2)",
+    ),
+    (
+        "lexical:exclude_words",
+        {"words": ["free trial"]},
+        "A free\ntrial.",
+        False,
+        "found forbidden word: 'free trial' (1 time, first on line 1)",
+    ),
     # keyword_frequency
-    ("lexical:keyword_frequency", B(keyword="cat", relation="at least", n=2), "Cat cat cats", True,
-     "found 2 occurrences of 'cat'"),
-    ("lexical:keyword_frequency", B(keyword="cat", relation="at least", n=3), "Cat cat cats",
-     False, "expected at least 3 occurrences of 'cat', found 2"),
-    ("lexical:keyword_frequency", B(keyword="cat", relation="at most", n=1), "cat", True,
-     "found 1 occurrence of 'cat'"),
-    ("lexical:keyword_frequency", B(keyword="cat", relation="at most", n=1), "cat, CAT", False,
-     "expected at most 1 occurrence of 'cat', found 2"),
-    ("lexical:keyword_frequency", B(keyword="cat", relation="exactly", n=2), "cat cat", True,
-     "found 2 occurrences of 'cat'"),
-    ("lexical:keyword_frequency", B(keyword="cat", relation="exactly", n=2), "cat cat cat", False,
-     "expected exactly 2 occurrences of 'cat', found 3"),
-    ("lexical:keyword_frequency", B(keyword="cat", relation="between", n=1, upper=2), "a cat",
-     True, "found 1 occurrence of 'cat'"),
-    ("lexical:keyword_frequency", B(keyword="cat", relation="between", n=1, upper=2), "a dog",
-     False, "expected between 1 and 2 occurrences of 'cat', found 0"),
+    (
+        "lexical:keyword_frequency",
+        B(keyword="cat", relation="at least", n=2),
+        "Cat cat cats",
+        True,
+        "found 2 occurrences of 'cat'",
+    ),
+    (
+        "lexical:keyword_frequency",
+        B(keyword="cat", relation="at least", n=3),
+        "Cat cat cats",
+        False,
+        "expected at least 3 occurrences of 'cat', found 2",
+    ),
+    (
+        "lexical:keyword_frequency",
+        B(keyword="cat", relation="at most", n=1),
+        "cat",
+        True,
+        "found 1 occurrence of 'cat'",
+    ),
+    (
+        "lexical:keyword_frequency",
+        B(keyword="cat", relation="at most", n=1),
+        "cat, CAT",
+        False,
+        "expected at most 1 occurrence of 'cat', found 2",
+    ),
+    (
+        "lexical:keyword_frequency",
+        B(keyword="cat", relation="exactly", n=2),
+        "cat cat",
+        True,
+        "found 2 occurrences of 'cat'",
+    ),
+    (
+        "lexical:keyword_frequency",
+        B(keyword="cat", relation="exactly", n=2),
+        "cat cat cat",
+        False,
+        "expected exactly 2 occurrences of 'cat', found 3",
+    ),
+    (
+        "lexical:keyword_frequency",
+        B(keyword="cat", relation="between", n=1, upper=2),
+        "a cat",
+        True,
+        "found 1 occurrence of 'cat'",
+    ),
+    (
+        "lexical:keyword_frequency",
+        B(keyword="cat", relation="between", n=1, upper=2),
+        "a dog",
+        False,
+        "expected between 1 and 2 occurrences of 'cat', found 0",
+    ),
     # letter_frequency
-    ("lexical:letter_frequency", B(letter="a", relation="at least", n=3), "A banana", True,
-     "found 4 occurrences of the letter 'a'"),
-    ("lexical:letter_frequency", B(letter="A", relation="at most", n=2), "A banana", False,
-     "expected at most 2 occurrences of the letter 'A', found 4"),
-    ("lexical:letter_frequency", B(letter="z", relation="exactly", n=0), "A banana", True,
-     "found 0 occurrences of the letter 'z'"),
-    ("lexical:letter_frequency", B(letter="n", relation="between", n=3, upper=5), "A banana",
-     False, "expected between 3 and 5 occurrences of the letter 'n', found 2"),
-    ("lexical:letter_frequency", B(letter="é", relation="exactly", n=2), "Été", True,
-     "found 2 occurrences of the letter 'é'"),
+    (
+        "lexical:letter_frequency",
+        B(letter="a", relation="at least", n=3),
+        "A banana",
+        True,
+        "found 4 occurrences of the letter 'a'",
+    ),
+    (
+        "lexical:letter_frequency",
+        B(letter="A", relation="at most", n=2),
+        "A banana",
+        False,
+        "expected at most 2 occurrences of the letter 'A', found 4",
+    ),
+    (
+        "lexical:letter_frequency",
+        B(letter="z", relation="exactly", n=0),
+        "A banana",
+        True,
+        "found 0 occurrences of the letter 'z'",
+    ),
+    (
+        "lexical:letter_frequency",
+        B(letter="n", relation="between", n=3, upper=5),
+        "A banana",
+        False,
+        "expected between 3 and 5 occurrences of the letter 'n', found 2",
+    ),
+    (
+        "lexical:letter_frequency",
+        B(letter="é", relation="exactly", n=2),
+        "Été",
+        True,
+        "found 2 occurrences of the letter 'é'",
+    ),
     # no_commas
     ("lexical:no_commas", {}, "No commas here. None at all!", True, "no commas"),
-    ("lexical:no_commas", {}, "one\ntwo, three, four,", False,
-     "found 3 commas (first ',' on line 2, column 4)"),
-    ("lexical:no_commas", {}, "你好，世界", False,
-     "found 1 comma (first '，' on line 1, column 3)"),
-    ("lexical:no_commas", {}, "りんご、みかん", False,
-     "found 1 comma (first '、' on line 1, column 4)"),
+    (
+        "lexical:no_commas",
+        {},
+        "one\ntwo, three, four,",
+        False,
+        "found 3 commas (first ',' on line 2, column 4)",
+    ),
+    (
+        "lexical:no_commas",
+        {},
+        "你好，世界",
+        False,
+        "found 1 comma (first '，' on line 1, column 3)",
+    ),
+    (
+        "lexical:no_commas",
+        {},
+        "りんご、みかん",
+        False,
+        "found 1 comma (first '、' on line 1, column 4)",
+    ),
     ("lexical:no_commas", {"ascii_only": True}, "你好，世界", True, "no commas"),
     # no_char
     ("lexical:no_char", {"char": "!"}, "Calm down.", True, "no '!'"),
-    ("lexical:no_char", {"char": "!"}, "Hi!\nYes!!", False,
-     "found '!' 3 times (first on line 1, column 3)"),
+    (
+        "lexical:no_char",
+        {"char": "!"},
+        "Hi!\nYes!!",
+        False,
+        "found '!' 3 times (first on line 1, column 3)",
+    ),
     ("lexical:no_char", {"char": "a"}, "AAA", True, "no 'a'"),
     # start_with
-    ("lexical:start_with", {"phrase": "My answer is"}, "\n  my answer   is yes.", True,
-     "starts with 'My answer is'"),
-    ("lexical:start_with", {"phrase": "My answer is", "case_sensitive": True}, "my answer is",
-     False, "expected the response to start with 'My answer is', but it starts with "
-     "'my answer is'"),
-    ("lexical:start_with", {"phrase": "Yes"}, "Yesterday, yes.", False,
-     "expected the response to start with 'Yes', but it starts with 'Yesterday, ye' "
-     "(the phrase first appears on line 1)"),
-    ("lexical:start_with", {"phrase": "Dear Sir"}, "Sure!\nDear Sir, hello.", False,
-     "expected the response to start with 'Dear Sir', but it starts with "
-     "'Sure!\\nDear Sir, he' (the phrase first appears on line 2)"),
+    (
+        "lexical:start_with",
+        {"phrase": "My answer is"},
+        "\n  my answer   is yes.",
+        True,
+        "starts with 'My answer is'",
+    ),
+    (
+        "lexical:start_with",
+        {"phrase": "My answer is", "case_sensitive": True},
+        "my answer is",
+        False,
+        "expected the response to start with 'My answer is', but it starts with 'my answer is'",
+    ),
+    (
+        "lexical:start_with",
+        {"phrase": "Yes"},
+        "Yesterday, yes.",
+        False,
+        "expected the response to start with 'Yes', but it starts with 'Yesterday, ye' "
+        "(the phrase first appears on line 1)",
+    ),
+    (
+        "lexical:start_with",
+        {"phrase": "Dear Sir"},
+        "Sure!\nDear Sir, hello.",
+        False,
+        "expected the response to start with 'Dear Sir', but it starts with "
+        "'Sure!\\nDear Sir, he' (the phrase first appears on line 2)",
+    ),
     ("lexical:start_with", {"phrase": "Q:"}, "Q: why", True, "starts with 'Q:'"),
     # end_with
-    ("lexical:end_with", {"phrase": "Any other questions?"}, "Done.\nany other questions?  \n",
-     True, "ends with 'Any other questions?'"),
-    ("lexical:end_with", {"phrase": "Any other questions?"}, "Any other questions? Bye.", False,
-     "expected the response to end with 'Any other questions?', but it ends with "
-     "'Any other questions? Bye.' (the phrase last appears on line 1)"),
-    ("lexical:end_with", {"phrase": "thanks"}, "Many thanks\nmanythanks", False,
-     "expected the response to end with 'thanks', but it ends with "
-     "'hanks\\nmanythanks' (the phrase last appears on line 1)"),
-    ("lexical:end_with", {"phrase": "The End", "case_sensitive": True}, "... the end", False,
-     "expected the response to end with 'The End', but it ends with '... the end'"),
+    (
+        "lexical:end_with",
+        {"phrase": "Any other questions?"},
+        "Done.\nany other questions?  \n",
+        True,
+        "ends with 'Any other questions?'",
+    ),
+    (
+        "lexical:end_with",
+        {"phrase": "Any other questions?"},
+        "Any other questions? Bye.",
+        False,
+        "expected the response to end with 'Any other questions?', but it ends with "
+        "'Any other questions? Bye.' (the phrase last appears on line 1)",
+    ),
+    (
+        "lexical:end_with",
+        {"phrase": "thanks"},
+        "Many thanks\nmanythanks",
+        False,
+        "expected the response to end with 'thanks', but it ends with "
+        "'hanks\\nmanythanks' (the phrase last appears on line 1)",
+    ),
+    (
+        "lexical:end_with",
+        {"phrase": "The End", "case_sensitive": True},
+        "... the end",
+        False,
+        "expected the response to end with 'The End', but it ends with '... the end'",
+    ),
     ("lexical:end_with", {"phrase": "the end"}, "That is THE\nEND", True, "ends with 'the end'"),
-    ("lexical:end_with", {"phrase": "x" * 50}, "y" * 100, False,
-     f"expected the response to end with {'x' * 40!r}…, but it ends with …{'y' * 40!r}"),
+    (
+        "lexical:end_with",
+        {"phrase": "x" * 50},
+        "y" * 100,
+        False,
+        f"expected the response to end with {'x' * 40!r}…, but it ends with …{'y' * 40!r}",
+    ),
     # quoted
     ("lexical:quoted", {}, '  "Hello, world."\n', True, "wrapped in double quotes"),
     ("lexical:quoted", {}, "\u201cHello\u201d", True, "wrapped in double quotes"),
-    ("lexical:quoted", {}, 'Sure: "Hello"', False,
-     "does not start with a double quote (starts with 'Sure: \"Hello\"')"),
-    ("lexical:quoted", {}, '"Hello" he said', False,
-     "does not end with a double quote (ends with '\"Hello\" he said')"),
+    (
+        "lexical:quoted",
+        {},
+        'Sure: "Hello"',
+        False,
+        "does not start with a double quote (starts with 'Sure: \"Hello\"')",
+    ),
+    (
+        "lexical:quoted",
+        {},
+        '"Hello" he said',
+        False,
+        "does not end with a double quote (ends with '\"Hello\" he said')",
+    ),
     ("lexical:quoted", {}, '"', False, "the response is a lone double quote"),
     ("lexical:quoted", {}, '"  "', False, "nothing inside the quotes"),
     # placeholders
-    ("lexical:placeholders", B(relation="at least", n=2), "Dear [name], at [address].", True,
-     "found 2 placeholders like [name]"),
-    ("lexical:placeholders", B(relation="at least", n=2), "No placeholders.", False,
-     "expected at least 2 placeholders like [name], found 0"),
-    ("lexical:placeholders", B(relation="at least", n=1), "[link](http://x) [ ] [] [a\nb]",
-     False, "expected at least 1 placeholder like [name], found 0"),
-    ("lexical:placeholders", B(relation="at most", n=1), "[a] [b]", False,
-     "expected at most 1 placeholder like [name], found 2"),
-    ("lexical:placeholders", B(relation="exactly", n=1), "[ your name ]", True,
-     "found 1 placeholder like [name]"),
-    ("lexical:placeholders", B(relation="between", n=1, upper=2), "[[a]]", True,
-     "found 1 placeholder like [name]"),
+    (
+        "lexical:placeholders",
+        B(relation="at least", n=2),
+        "Dear [name], at [address].",
+        True,
+        "found 2 placeholders like [name]",
+    ),
+    (
+        "lexical:placeholders",
+        B(relation="at least", n=2),
+        "No placeholders.",
+        False,
+        "expected at least 2 placeholders like [name], found 0",
+    ),
+    (
+        "lexical:placeholders",
+        B(relation="at least", n=1),
+        "[link](http://x) [ ] [] [a\nb]",
+        False,
+        "expected at least 1 placeholder like [name], found 0",
+    ),
+    (
+        "lexical:placeholders",
+        B(relation="at most", n=1),
+        "[a] [b]",
+        False,
+        "expected at most 1 placeholder like [name], found 2",
+    ),
+    (
+        "lexical:placeholders",
+        B(relation="exactly", n=1),
+        "[ your name ]",
+        True,
+        "found 1 placeholder like [name]",
+    ),
+    (
+        "lexical:placeholders",
+        B(relation="between", n=1, upper=2),
+        "[[a]]",
+        True,
+        "found 1 placeholder like [name]",
+    ),
     # postscript
     ("lexical:postscript", {}, "Hello.\n\nP.S. See you soon.", True, "postscript on line 3"),
     ("lexical:postscript", {}, "Hello.\n  p.s. lower case is fine", True, "postscript on line 2"),
-    ("lexical:postscript", {}, "Hello. P.S. inline does not count", False,
-     "no line starts with 'P.S.'"),
-    ("lexical:postscript", {}, "P.S. only a postscript", False,
-     "'P.S.' starts the response; a postscript must follow the main text"),
+    (
+        "lexical:postscript",
+        {},
+        "Hello. P.S. inline does not count",
+        False,
+        "no line starts with 'P.S.'",
+    ),
+    (
+        "lexical:postscript",
+        {},
+        "P.S. only a postscript",
+        False,
+        "'P.S.' starts the response; a postscript must follow the main text",
+    ),
     ("lexical:postscript", {}, "Hello.\nP.S.\n\n", False, "the postscript after 'P.S.' is empty"),
-    ("lexical:postscript", {"marker": "P.P.S"}, "Hi.\nP.S. one\nP.P.S two", True,
-     "postscript on line 3"),
-    ("lexical:postscript", {"marker": "PS"}, "Hi.\nPSA: not a postscript", False,
-     "no line starts with 'PS'"),
+    (
+        "lexical:postscript",
+        {"marker": "P.P.S"},
+        "Hi.\nP.S. one\nP.P.S two",
+        True,
+        "postscript on line 3",
+    ),
+    (
+        "lexical:postscript",
+        {"marker": "PS"},
+        "Hi.\nPSA: not a postscript",
+        False,
+        "no line starts with 'PS'",
+    ),
     # title
     ("lexical:title", {}, "<<Poem of Joy>>\nRoses are red.", True, "title 'Poem of Joy'"),
-    ("lexical:title", {}, "Poem of Joy\nRoses are red.", False,
-     "no title in double angular brackets like <<title>>"),
+    (
+        "lexical:title",
+        {},
+        "Poem of Joy\nRoses are red.",
+        False,
+        "no title in double angular brackets like <<title>>",
+    ),
     ("lexical:title", {}, "<< >> and <<a\nb>>", False, "found only an empty title <<>>"),
     ("lexical:title", {}, "<Poem>", False, "no title in double angular brackets like <<title>>"),
     # lowercase / uppercase
-    ("lexical:lowercase", {}, "all lowercase, 123 ünïcödé straße.", True,
-     "all letters are lowercase"),
-    ("lexical:lowercase", {}, "hello there\nmy Friend", False,
-     "found uppercase letter 'F' in 'Friend' (line 2, column 4)"),
+    (
+        "lexical:lowercase",
+        {},
+        "all lowercase, 123 ünïcödé straße.",
+        True,
+        "all letters are lowercase",
+    ),
+    (
+        "lexical:lowercase",
+        {},
+        "hello there\nmy Friend",
+        False,
+        "found uppercase letter 'F' in 'Friend' (line 2, column 4)",
+    ),
     ("lexical:lowercase", {}, "123 456!", False, "the response has no cased letters"),
     ("lexical:uppercase", {}, "ALL CAPS, ÉTÉ 2024!", True, "all letters are uppercase"),
-    ("lexical:uppercase", {}, "ALL CAPS EXCEPT oNE", False,
-     "found lowercase letter 'o' in 'oNE' (line 1, column 17)"),
-    ("lexical:uppercase", {}, "STRAßE", False,
-     "found lowercase letter 'ß' in 'STRAßE' (line 1, column 5)"),
+    (
+        "lexical:uppercase",
+        {},
+        "ALL CAPS EXCEPT oNE",
+        False,
+        "found lowercase letter 'o' in 'oNE' (line 1, column 17)",
+    ),
+    (
+        "lexical:uppercase",
+        {},
+        "STRAßE",
+        False,
+        "found lowercase letter 'ß' in 'STRAßE' (line 1, column 5)",
+    ),
     ("lexical:uppercase", {}, "東京 123", False, "the response has no cased letters"),
     # capital_words
-    ("lexical:capital_words", B(relation="at least", n=2), "NASA and the USA.", True,
-     "found 2 words in all capital letters"),
-    ("lexical:capital_words", B(relation="at least", n=2), "A I NaN 2024 Nasa", False,
-     "expected at least 2 words in all capital letters, found 0"),
-    ("lexical:capital_words", B(relation="at most", n=1), "CO2 and ÉTÉ and FOO_BAR", False,
-     "expected at most 1 word in all capital letters, found 3 (e.g. 'CO2', 'ÉTÉ', 'FOO_BAR')"),
-    ("lexical:capital_words", B(relation="exactly", n=1), "I SAID no", True,
-     "found 1 word in all capital letters"),
-    ("lexical:capital_words", B(relation="between", n=2, upper=3), "BIG", False,
-     "expected between 2 and 3 words in all capital letters, found 1 (e.g. 'BIG')"),
+    (
+        "lexical:capital_words",
+        B(relation="at least", n=2),
+        "NASA and the USA.",
+        True,
+        "found 2 words in all capital letters",
+    ),
+    (
+        "lexical:capital_words",
+        B(relation="at least", n=2),
+        "A I NaN 2024 Nasa",
+        False,
+        "expected at least 2 words in all capital letters, found 0",
+    ),
+    (
+        "lexical:capital_words",
+        B(relation="at most", n=1),
+        "CO2 and ÉTÉ and FOO_BAR",
+        False,
+        "expected at most 1 word in all capital letters, found 3 (e.g. 'CO2', 'ÉTÉ', 'FOO_BAR')",
+    ),
+    (
+        "lexical:capital_words",
+        B(relation="exactly", n=1),
+        "I SAID no",
+        True,
+        "found 1 word in all capital letters",
+    ),
+    (
+        "lexical:capital_words",
+        B(relation="between", n=2, upper=3),
+        "BIG",
+        False,
+        "expected between 2 and 3 words in all capital letters, found 1 (e.g. 'BIG')",
+    ),
     # sections
-    ("lexical:sections", B(relation="exactly", n=2), "Intro\nSECTION 1\nA\n## Section 2: B",
-     True, "found 2 sections"),
-    ("lexical:sections", B(relation="exactly", n=2), "SECTION 1\nA\nSECTION 3\nB", False,
-     "expected SECTION 2, found SECTION 3 (line 3); sections must be numbered 1, 2, 3... "
-     "in order"),
-    ("lexical:sections", B(relation="exactly", n=2), "SECTION 1\n\nSECTION 2\nB", False,
-     "SECTION 1 is empty"),
-    ("lexical:sections", B(relation="exactly", n=2), "SECTION 1 A\nSECTION 2  \n", False,
-     "SECTION 2 is empty"),
-    ("lexical:sections", B(relation="at least", n=3), "SECTION 1 A\nSECTION 2 B", False,
-     "expected at least 3 sections, found 2"),
-    ("lexical:sections", B(relation="at least", n=1), "SECTION 1 A\nSECTION 2 B\nSECTION 3 C",
-     True, "found 3 sections"),
-    ("lexical:sections", B(relation="at least", n=1), "SECTION 1 A\nSECTION 2 B\nSECTION 2 C",
-     False, "expected SECTION 3, found SECTION 2 (line 3); sections must be numbered 1, 2, 3... "
-     "in order"),
-    ("lexical:sections", B(relation="at most", n=1), "SECTION 1 A\nSECTION 2 B\nSECTION 3 C",
-     False, "expected at most 1 section, found more than 1"),
-    ("lexical:sections", B(relation="between", n=1, upper=2, splitter="Part"),
-     "PART 1: A\nintro to PART 2 is not a marker", True, "found 1 section"),
+    (
+        "lexical:sections",
+        B(relation="exactly", n=2),
+        "Intro\nSECTION 1\nA\n## Section 2: B",
+        True,
+        "found 2 sections",
+    ),
+    (
+        "lexical:sections",
+        B(relation="exactly", n=2),
+        "SECTION 1\nA\nSECTION 3\nB",
+        False,
+        "expected SECTION 2, found SECTION 3 (line 3); sections must be numbered 1, 2, 3... "
+        "in order",
+    ),
+    (
+        "lexical:sections",
+        B(relation="exactly", n=2),
+        "SECTION 1\n\nSECTION 2\nB",
+        False,
+        "SECTION 1 is empty",
+    ),
+    (
+        "lexical:sections",
+        B(relation="exactly", n=2),
+        "SECTION 1 A\nSECTION 2  \n",
+        False,
+        "SECTION 2 is empty",
+    ),
+    (
+        "lexical:sections",
+        B(relation="at least", n=3),
+        "SECTION 1 A\nSECTION 2 B",
+        False,
+        "expected at least 3 sections, found 2",
+    ),
+    (
+        "lexical:sections",
+        B(relation="at least", n=1),
+        "SECTION 1 A\nSECTION 2 B\nSECTION 3 C",
+        True,
+        "found 3 sections",
+    ),
+    (
+        "lexical:sections",
+        B(relation="at least", n=1),
+        "SECTION 1 A\nSECTION 2 B\nSECTION 2 C",
+        False,
+        "expected SECTION 3, found SECTION 2 (line 3); sections must be numbered 1, 2, 3... "
+        "in order",
+    ),
+    (
+        "lexical:sections",
+        B(relation="at most", n=1),
+        "SECTION 1 A\nSECTION 2 B\nSECTION 3 C",
+        False,
+        "expected at most 1 section, found more than 1",
+    ),
+    (
+        "lexical:sections",
+        B(relation="between", n=1, upper=2, splitter="Part"),
+        "PART 1: A\nintro to PART 2 is not a marker",
+        True,
+        "found 1 section",
+    ),
 ]
 
 
@@ -288,8 +605,13 @@ def test_every_type_has_pass_and_fail_cases() -> None:
 
 
 def test_bounded_types_cover_all_relations() -> None:
-    for type_id in ("lexical:keyword_frequency", "lexical:letter_frequency",
-                    "lexical:placeholders", "lexical:capital_words", "lexical:sections"):
+    for type_id in (
+        "lexical:keyword_frequency",
+        "lexical:letter_frequency",
+        "lexical:placeholders",
+        "lexical:capital_words",
+        "lexical:sections",
+    ):
         relations = {p["relation"] for tid, p, _, _, _ in CASES if tid == type_id}
         assert relations == {"at least", "at most", "exactly", "between"}, type_id
 
@@ -306,10 +628,16 @@ def test_exclude_words_count_is_capped() -> None:
 
 def test_keyword_frequency_counts_past_the_cap_when_the_bound_needs_it() -> None:
     text = "cat " * 12_000
-    assert check("lexical:keyword_frequency", B(keyword="cat", relation="at least", n=11_000),
-                 text).reason == "found 12000 occurrences of 'cat'"
-    assert check("lexical:keyword_frequency", B(keyword="cat", relation="at most", n=5),
-                 text).reason == "expected at most 5 occurrences of 'cat', found 10000+"
+    assert (
+        check(
+            "lexical:keyword_frequency", B(keyword="cat", relation="at least", n=11_000), text
+        ).reason
+        == "found 12000 occurrences of 'cat'"
+    )
+    assert (
+        check("lexical:keyword_frequency", B(keyword="cat", relation="at most", n=5), text).reason
+        == "expected at most 5 occurrences of 'cat', found 10000+"
+    )
 
 
 # --- parameter validation --------------------------------------------------------------------
@@ -373,14 +701,20 @@ LOOSE: list[tuple[str, dict[str, Any], str]] = [
     ("lexical:uppercase", {}, "HERE IT IS\nIn lowercase I explain nothing"),
     ("lexical:start_with", {"phrase": "My answer is"}, "Sure.\nMy answer is yes."),
     ("lexical:start_with", {"phrase": "Dear"}, "**Dear** reader"),
-    ("lexical:end_with", {"phrase": "Is there anything else?"},
-     "Done. Is there anything else?\nHope this helps!"),
+    (
+        "lexical:end_with",
+        {"phrase": "Is there anything else?"},
+        "Done. Is there anything else?\nHope this helps!",
+    ),
     ("lexical:quoted", {}, 'Here you go:\n"The quoted answer."'),
     ("lexical:postscript", {}, "Hello.\n**P.S.** See you."),
     ("lexical:placeholders", B(relation="at most", n=1), "Template with [a] and [b]:\nfill [x]"),
     ("lexical:capital_words", B(relation="at most", n=0), "**NOTE**\nnothing shouted here"),
-    ("lexical:keyword_frequency", B(keyword="cat", relation="exactly", n=1),
-     "Here is a sentence about a cat:\nthe cat sleeps."),
+    (
+        "lexical:keyword_frequency",
+        B(keyword="cat", relation="exactly", n=1),
+        "Here is a sentence about a cat:\nthe cat sleeps.",
+    ),
     ("lexical:include_words", {"words": ["boldface"]}, "This is **bold**face type."),
     ("lexical:letter_frequency", B(letter="z", relation="exactly", n=1), "Zzz.\nzero"),
     ("lexical:sections", B(relation="exactly", n=1), "SECTION 1 intro\nSECTION 2 extra"),
@@ -467,9 +801,41 @@ def test_phrase_parameters_are_not_regular_expressions() -> None:
 # --- properties ------------------------------------------------------------------------------
 
 #: Text that may hold anything, including NUL, lone surrogates and the syntax checks look for.
-SPECIAL = ["\x00", "\ud800", "\udfff", ",", "，", "、", "[", "]", "[x]", "<<", ">>", "<<t>>",
-           '"', "\u201c", "\n", "\n\n", " ", "P.S.", "SECTION 1", "#", "*", "İ", "ß", "Σ", "É",
-           "ǅ", "𝐀", "東", "_", "9", "price", "PRICE", "cat"]
+SPECIAL = [
+    "\x00",
+    "\ud800",
+    "\udfff",
+    ",",
+    "，",
+    "、",
+    "[",
+    "]",
+    "[x]",
+    "<<",
+    ">>",
+    "<<t>>",
+    '"',
+    "\u201c",
+    "\n",
+    "\n\n",
+    " ",
+    "P.S.",
+    "SECTION 1",
+    "#",
+    "*",
+    "İ",
+    "ß",
+    "Σ",
+    "É",
+    "ǅ",
+    "𝐀",
+    "東",
+    "_",
+    "9",
+    "price",
+    "PRICE",
+    "cat",
+]
 ANY_TEXT = st.lists(
     st.one_of(st.text(st.characters(exclude_categories=()), max_size=8), st.sampled_from(SPECIAL)),
     max_size=40,
@@ -527,8 +893,9 @@ def test_keyword_frequency_counts_exactly(
 
 
 @FAST
-@given(st.text(st.characters(exclude_characters="eE"), max_size=30), st.integers(0, 5),
-       st.randoms())
+@given(
+    st.text(st.characters(exclude_characters="eE"), max_size=30), st.integers(0, 5), st.randoms()
+)
 def test_letter_frequency_counts_both_cases(base: str, k: int, rnd: Any) -> None:
     chars = list(base)
     for _ in range(k):
@@ -633,8 +1000,10 @@ def test_capital_words_count(items: list[tuple[str, bool]]) -> None:
 
 
 @FAST
-@given(st.lists(FILLER.map(" ".join).filter(str.strip), min_size=0, max_size=5),
-       st.sampled_from(["SECTION", "Section", "## SECTION", "Part"]))
+@given(
+    st.lists(FILLER.map(" ".join).filter(str.strip), min_size=0, max_size=5),
+    st.sampled_from(["SECTION", "Section", "## SECTION", "Part"]),
+)
 def test_sections(bodies: list[str], marker: str) -> None:
     splitter = "Part" if marker == "Part" else "SECTION"
     response = "Intro\n" + "\n".join(f"{marker} {i}\n{b}" for i, b in enumerate(bodies, 1))

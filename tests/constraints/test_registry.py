@@ -11,7 +11,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vff.constraints import MAX_RESPONSE_CHARS, ConstraintError, all_types, from_spec, get_type, make
+from vff.constraints import (
+    MAX_RESPONSE_CHARS,
+    ConstraintError,
+    all_types,
+    from_spec,
+    get_type,
+    make,
+)
 
 TYPES = all_types()
 IDS = [t.id for t in TYPES]
@@ -30,7 +37,9 @@ def test_example_phrasings_and_spec_round_trip(type_id: str) -> None:
     constraint = make(type_id, ctype.example)
     texts = [constraint.describe(i) for i in range(len(ctype.phrasings))]
     assert len(texts) >= 3
-    assert all(t.strip() and not re.search(r"\{[a-z_]+\}", t) for t in texts), "unfilled placeholder"
+    assert all(t.strip() and not re.search(r"\{[a-z_]+\}", t) for t in texts), (
+        "unfilled placeholder"
+    )
     assert len(set(texts)) == len(texts), "phrasings must differ"
     again = from_spec(json.loads(json.dumps(constraint.to_dict())))
     assert again == constraint
@@ -51,7 +60,8 @@ HOSTILE = {
     "dots": ". " * 500_000,
     "stars": "*" * 1_000_000,
     "surrogates_nul": "\ud800\x00\udfff" * 300_000,
-    "yaml_aliases": "a: &a [x, x]\n" + "".join(f"b{i}: &b{i} [*{'a' if i == 0 else f'b{i-1}'}]\n" for i in range(50)),
+    "yaml_aliases": "a: &a [x, x]\n"
+    + "".join(f"b{i}: &b{i} [*{'a' if i == 0 else f'b{i - 1}'}]\n" for i in range(50)),
 }
 
 
@@ -68,7 +78,10 @@ def test_oversized_response_fails_with_a_clear_reason() -> None:
     constraint = make("length:characters", {"relation": "at least", "n": 1})
     verdict = constraint.check("x" * (MAX_RESPONSE_CHARS + 1))
     assert not verdict.ok
-    assert verdict.reason == f"response too long to check: {MAX_RESPONSE_CHARS + 1:,} characters (limit {MAX_RESPONSE_CHARS:,})"
+    assert (
+        verdict.reason
+        == f"response too long to check: {MAX_RESPONSE_CHARS + 1:,} characters (limit {MAX_RESPONSE_CHARS:,})"
+    )
 
 
 def test_empty_response_follows_nothing() -> None:
@@ -105,8 +118,12 @@ def test_verdicts_are_identical_across_processes() -> None:
     runs = []
     for seed in ("1", "12345"):
         proc = subprocess.run(
-            [sys.executable, "-c", script], input=json.dumps(texts), capture_output=True, text=True,
-            env={"PYTHONHASHSEED": seed, "PATH": ""}, check=True,
+            [sys.executable, "-c", script],
+            input=json.dumps(texts),
+            capture_output=True,
+            text=True,
+            env={"PYTHONHASHSEED": seed, "PATH": ""},
+            check=True,
         )
         runs.append(json.loads(proc.stdout))
     here = [[make(t.id, t.example).check(x).ok for t in TYPES] for x in texts]

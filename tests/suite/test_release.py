@@ -79,7 +79,9 @@ def test_prompt_is_task_then_descriptions(splits: dict[str, list[dict]]) -> None
     descriptions = r["prompt"][len(instruction) + 2 :]
     for spec in r["constraints"]:
         constraint = from_spec(spec)
-        assert any(constraint.describe(i) in descriptions for i in range(len(constraint.type.phrasings)))
+        assert any(
+            constraint.describe(i) in descriptions for i in range(len(constraint.type.phrasings))
+        )
 
 
 @pytest.mark.parametrize("split", release.SPLITS)
@@ -112,7 +114,11 @@ def test_decontamination_catches_reused_tasks_and_instances(splits: dict[str, li
     index = release.contamination_index()
     test_record = splits["test"][5]
     found = index.check_sample(test_record, "unrelated text")
-    assert found is not None and found.kind == "instance" and found.reference.startswith("vff-core-v1-")
+    assert (
+        found is not None
+        and found.kind == "instance"
+        and found.reference.startswith("vff-core-v1-")
+    )
     # An eval-space sample of a test task, with other constraints, shares its task text.
     bank = {t.id: t for t in task_bank()}
     other = release.generate(seed="leak", n=5, space="eval")

@@ -67,7 +67,9 @@ def noun(unit: str, count: int | None) -> str:
     if count != 1:
         return unit
     words = unit.split(" ")
-    head = next((i - 1 for i, w in enumerate(words) if i > 0 and w in _PREPOSITIONS), len(words) - 1)
+    head = next(
+        (i - 1 for i, w in enumerate(words) if i > 0 and w in _PREPOSITIONS), len(words) - 1
+    )
     word = words[head]
     if word.endswith("s") and not word.endswith("ss"):
         words[head] = word[:-1]
@@ -89,7 +91,9 @@ class Bounded(Params):
             if self.upper < self.n:
                 raise ValueError(f"'upper' ({self.upper}) is smaller than 'n' ({self.n})")
         elif self.upper is not None:
-            raise ValueError(f"'upper' is only allowed with relation 'between', not {self.relation!r}")
+            raise ValueError(
+                f"'upper' is only allowed with relation 'between', not {self.relation!r}"
+            )
         return self
 
     def holds(self, count: int) -> bool:
@@ -159,7 +163,9 @@ class ConstraintType(Generic[P]):
     def parse_params(self, raw: Mapping[str, Any] | None = None) -> P:
         """Validate raw parameters; raise :class:`ConstraintError` naming the bad field."""
         if raw is not None and not isinstance(raw, Mapping):
-            raise ConstraintError(f"constraint {self.id!r}: params must be an object, found {type(raw).__name__}")
+            raise ConstraintError(
+                f"constraint {self.id!r}: params must be an object, found {type(raw).__name__}"
+            )
         try:
             return self.params_model.model_validate(dict(raw or {}))  # type: ignore[return-value]
         except ValidationError as exc:
@@ -254,4 +260,7 @@ class Constraint:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: ``{"type": id, "params": {...}}``."""
-        return {"type": self.type.id, "params": self.params.model_dump(mode="json", exclude_none=True)}
+        return {
+            "type": self.type.id,
+            "params": self.params.model_dump(mode="json", exclude_none=True),
+        }

@@ -77,7 +77,9 @@ def make(type_id: str, params: Mapping[str, Any] | None = None) -> Constraint:
 def from_spec(spec: Any) -> Constraint:
     """Build a constraint from its JSON form ``{"type": ..., "params": {...}}``."""
     if not isinstance(spec, Mapping):
-        raise ConstraintError(f"a constraint must be an object with 'type' and 'params', got {spec!r:.60}")
+        raise ConstraintError(
+            f"a constraint must be an object with 'type' and 'params', got {spec!r:.60}"
+        )
     unknown = set(spec) - {"type", "params"}
     if unknown:
         raise ConstraintError(f"unknown constraint field(s): {', '.join(sorted(unknown))}")

@@ -112,7 +112,7 @@ def _plural(n: int, word: str) -> str:
 
 
 def _counted(bound: Bounded, noun: str) -> str:
-    """"exactly 1 item", "at least 2 items", "between 1 and 3 items" (``noun`` singular)."""
+    """ "exactly 1 item", "at least 2 items", "between 1 and 3 items" (``noun`` singular)."""
     one = bound.n == 1 and bound.relation != "between"
     return f"{bound.phrase()} {noun if one else noun + 's'}"
 
@@ -868,7 +868,7 @@ class CsvParams(_FenceParams):
     @model_validator(mode="after")
     def _consistent(self) -> CsvParams:
         _unique(self.header, "header name")
-        if self.delimiter in "\"\r\n":
+        if self.delimiter in '"\r\n':
             raise ValueError(f"'delimiter' cannot be {self.delimiter!r}")
         if self.header is not None:
             if not self.has_header:
@@ -1255,8 +1255,9 @@ class CodeBlock(ConstraintType[CodeBlockParams]):
             matching = [token for token in fences if _language(token.info) == wanted]
         verdict = params.verdict(len(matching), unit)
         if not verdict.ok:
-            others = sorted({_language(t.info) or "(none)" for t in fences} - {_language(
-                params.language or "")})
+            others = sorted(
+                {_language(t.info) or "(none)" for t in fences} - {_language(params.language or "")}
+            )
             if others and params.language:
                 return failed(f"{verdict.reason} (other blocks: {', '.join(others)})")
             return verdict
@@ -1267,8 +1268,10 @@ class CodeBlock(ConstraintType[CodeBlockParams]):
                     inside.update(range(*token.map))
             for number, line in enumerate(_LINE_BREAK.split(response)):
                 if number not in inside and line.strip():
-                    return failed(f"text outside the code blocks at line {number + 1}: "
-                                  f"{_snippet(line.strip())}")
+                    return failed(
+                        f"text outside the code blocks at line {number + 1}: "
+                        f"{_snippet(line.strip())}"
+                    )
         return verdict
 
 
@@ -1451,6 +1454,7 @@ class BulletList(ConstraintType[BulletListParams]):
 
 
 # --------------------------------------------------------------------------- key: value
+
 
 class KeyValueParams(Params):
     keys: tuple[Annotated[str, Field(max_length=200, pattern=r"^[^\r\n]*\S[^\r\n]*$")], ...] = (

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,7 +54,11 @@ def sentence_tokenizer() -> PunktSentenceTokenizer:
     params.sent_starters = set(_lines("sent_starters.txt"))
     params.collocations = {tuple(line.split("\t")) for line in _lines("collocations.tab")}
     params.ortho_context = defaultdict(
-        int, {word: int(flag) for word, flag in (line.split("\t") for line in _lines("ortho_context.tab"))}
+        int,
+        {
+            word: int(flag)
+            for word, flag in (line.split("\t") for line in _lines("ortho_context.tab"))
+        },
     )
     return PunktSentenceTokenizer(params)
 
@@ -63,45 +68,77 @@ def sentences(text: str) -> list[str]:
     return sentence_tokenizer().tokenize(text)
 
 
-#: Sentences are counted exactly in texts up to this many characters; in longer texts only
-#: while the verdict is decided within the first this-many characters (Punkt costs about
-#: 10 microseconds per character on adversarial text, so an unbounded count could take seconds).
+#: Sentences are always split exactly in texts up to this many characters.
 SENTENCE_SCAN_LIMIT = 10_000
+
+#: Punkt spends about 40 microseconds per possible sentence end ("." "?" "!") plus about
+#: 0.25 per character of the words around it. A longer text whose
+#: ``ends * (160 + longest word)`` stays within this budget is still split whole, in well
+#: under 100 ms; beyond it only a prefix is split (see :func:`sentence_spans`).
+SPLIT_BUDGET = 400_000
+
+#: Whitespace between two ASCII letters or digits. Neither NLTK's Treebank word tokenizer
+#: nor Punkt looks across it (their rules that look at neighbours need a quote or
+#: punctuation at the edge, and Punkt reads a sentence end's context only up to the next
+#: whitespace), so text can be split or tokenized in pieces cut there, with the same result.
+TOKEN_CUT = re.compile(r"(?<=[A-Za-z0-9])[ \t\n\r]+(?=[A-Za-z0-9])")
 
 
 class TooLongToCount(ValueError):
-    """The text is too long for an exact sentence count, and its prefix does not decide."""
+    """A count is needed beyond the prefix of a long text that can be split exactly."""
 
 
-def _count_spans(text: str, stop_after: int | None) -> int:
-    count = 0
-    for _ in sentence_tokenizer().span_tokenize(text):
-        count += 1
-        if stop_after is not None and count > stop_after:
-            break
-    return count
+def _splits_whole(text: str) -> bool:
+    if len(text) <= SENTENCE_SCAN_LIMIT:
+        return True
+    ends = text.count(".") + text.count("?") + text.count("!")
+    if ends == 0 or ends * 160 > SPLIT_BUDGET:
+        return ends == 0
+    longest = max(map(len, text.split()), default=0)
+    return ends * (160 + longest) <= SPLIT_BUDGET
+
+
+def sentence_spans(text: str) -> tuple[Iterator[tuple[int, int]], int]:
+    """Punkt's sentence spans of ``text[:covered]``, lazily, and ``covered``.
+
+    A text within the budget is covered whole. Of another, only a prefix of at most
+    :data:`SENTENCE_SCAN_LIMIT` characters is split, cut at :data:`TOKEN_CUT`: Punkt never
+    ends a sentence there and decides every sentence end from the text up to the next
+    whitespace, so the prefix's sentences are the text's, except that the last one
+    continues past the cut.
+    """
+    tokenizer = sentence_tokenizer()
+    if _splits_whole(text):
+        return tokenizer.span_tokenize(text), len(text)
+    covered = 0
+    for cut in TOKEN_CUT.finditer(text, 0, SENTENCE_SCAN_LIMIT + 1):
+        covered = cut.start()
+    return tokenizer.span_tokenize(text[:covered]), covered
+
+
+def too_long(what: str, text: str) -> TooLongToCount:
+    return TooLongToCount(
+        f"too long to count {what}: {len(text):,} characters with many possible sentence "
+        f"ends, and the first {SENTENCE_SCAN_LIMIT:,} characters do not decide"
+    )
 
 
 def count_sentences(text: str, stop_after: int | None = None) -> int:
     """Number of sentences (Punkt, English, as IFEval's reference counts them).
 
-    With ``stop_after``, counting stops once the count exceeds it (Punkt works left to
-    right, so the count up to there is exact): the result is then ``stop_after + 1``,
-    meaning "more than ``stop_after``". A text longer than :data:`SENTENCE_SCAN_LIMIT` is
-    counted only if its prefix of that length already holds more than ``stop_after``
-    complete sentences; otherwise :class:`TooLongToCount` is raised.
+    With ``stop_after``, counting stops once the count exceeds it (the result is then
+    ``stop_after + 1``, meaning "more than ``stop_after``"). Raises :class:`TooLongToCount`
+    when the count is needed beyond what :func:`sentence_spans` can split exactly.
     """
-    if len(text) <= SENTENCE_SCAN_LIMIT:
-        return _count_spans(text, stop_after)
-    if stop_after is not None:
-        # Every boundary but the last one found in the prefix is a boundary of the whole text.
-        in_prefix = _count_spans(text[:SENTENCE_SCAN_LIMIT], stop_after + 1) - 1
-        if in_prefix > stop_after:
-            return stop_after + 1
-    raise TooLongToCount(
-        f"too long to count sentences: {len(text):,} characters "
-        f"(exact counts up to {SENTENCE_SCAN_LIMIT:,})"
-    )
+    spans, covered = sentence_spans(text)
+    count = 0
+    for _ in spans:
+        count += 1  # in a prefix too: each span starts a sentence of the whole text
+        if stop_after is not None and count > stop_after:
+            return count
+    if covered < len(text):
+        raise too_long("sentences", text)
+    return count
 
 
 def paragraphs(text: str) -> list[str]:

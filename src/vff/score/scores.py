@@ -47,16 +47,24 @@ def _by(pairs: Sequence[tuple[Result, Result]], key: Callable[[Result], Any]) ->
     return {name: _cell(group) for name, group in sorted(groups.items())}
 
 
-def _by_constraint(pairs: Sequence[tuple[Result, Result]], key: Callable[[str], str]) -> dict[str, Any]:
+def _by_constraint(
+    pairs: Sequence[tuple[Result, Result]], key: Callable[[str], str]
+) -> dict[str, Any]:
     counts: dict[str, list[int]] = {}
     for strict, loose in pairs:
-        for constraint, vs, vl in zip(strict.sample.constraints, strict.verdicts, loose.verdicts, strict=True):
+        for constraint, vs, vl in zip(
+            strict.sample.constraints, strict.verdicts, loose.verdicts, strict=True
+        ):
             c = counts.setdefault(key(constraint.id), [0, 0, 0])
             c[0] += 1
             c[1] += vs.ok
             c[2] += vl.ok
     return {
-        name: {"instructions": n, "inst_level_strict_acc": _rate(s, n), "inst_level_loose_acc": _rate(lo, n)}
+        name: {
+            "instructions": n,
+            "inst_level_strict_acc": _rate(s, n),
+            "inst_level_loose_acc": _rate(lo, n),
+        }
         for name, (n, s, lo) in sorted(counts.items())
     }
 

@@ -91,7 +91,10 @@ def select(
 
 
 def load_suite(
-    name: str, split: str | None = None, levels: Sequence[int] | None = None, limit: int | None = None
+    name: str,
+    split: str | None = None,
+    levels: Sequence[int] | None = None,
+    limit: int | None = None,
 ) -> list[Sample]:
     """Samples of a suite split, filtered by level and truncated to ``limit``."""
     return [sample_from_record(r) for r in select(get_suite(name).records(split), levels, limit)]

@@ -104,22 +104,50 @@ _exclude(
     "the format separates values with commas",
 )
 _exclude("lexical:no_commas", "format:markdown_table", "table rows read badly without commas")
-_exclude("lexical:lowercase", ("lexical:uppercase", "lexical:capital_words", "lexical:title"),
-         "contradictory letter case")
+_exclude(
+    "lexical:lowercase",
+    ("lexical:uppercase", "lexical:capital_words", "lexical:title"),
+    "contradictory letter case",
+)
 _exclude("lexical:uppercase", ("lexical:capital_words",), "every word would be in capitals")
-_exclude("lexical:uppercase", ("format:markdown_table", "format:key_value", "format:code_block"),
-         "keys, headers and code keep their own case")
+_exclude(
+    "lexical:uppercase",
+    ("format:markdown_table", "format:key_value", "format:code_block"),
+    "keys, headers and code keep their own case",
+)
 _exclude("lexical:quoted", STRUCTURED, "quotes around the whole response break its structure")
-_exclude("lexical:quoted", ("lexical:start_with", "lexical:end_with", "lexical:sections",
-                            "lexical:title", "lexical:postscript", "length:paragraphs"),
-         "the response must begin and end with a quotation mark")
+_exclude(
+    "lexical:quoted",
+    (
+        "lexical:start_with",
+        "lexical:end_with",
+        "lexical:sections",
+        "lexical:title",
+        "lexical:postscript",
+        "length:paragraphs",
+    ),
+    "the response must begin and end with a quotation mark",
+)
 _exclude("format:headings", "lexical:sections", "two ways of marking sections")
-_exclude("length:paragraphs", ("format:headings", "format:bullet_list", "format:numbered_list",
-                               "format:markdown_table", "format:code_block", "format:key_value",
-                               "lexical:sections", "lexical:title"),
-         "blocks of structure blur what counts as a paragraph")
-_exclude("length:sentences", ("format:markdown_table", "format:code_block", "format:key_value"),
-         "sentence counts are unclear across tables, code and key lines")
+_exclude(
+    "length:paragraphs",
+    (
+        "format:headings",
+        "format:bullet_list",
+        "format:numbered_list",
+        "format:markdown_table",
+        "format:code_block",
+        "format:key_value",
+        "lexical:sections",
+        "lexical:title",
+    ),
+    "blocks of structure blur what counts as a paragraph",
+)
+_exclude(
+    "length:sentences",
+    ("format:markdown_table", "format:code_block", "format:key_value"),
+    "sentence counts are unclear across tables, code and key lines",
+)
 
 
 def compatible(chosen: Sequence[str], candidate: str) -> bool:
@@ -131,9 +159,26 @@ def compatible(chosen: Sequence[str], candidate: str) -> bool:
 
 #: Words a witness may be asked to avoid (the composer picks ones it does not contain).
 AVOIDABLE_WORDS = (
-    "very", "really", "basically", "actually", "amazing", "awesome", "literally", "stuff",
-    "things", "cheap", "guarantee", "obviously", "honestly", "perfect", "incredible", "huge",
-    "simply", "totally", "definitely", "crazy",
+    "very",
+    "really",
+    "basically",
+    "actually",
+    "amazing",
+    "awesome",
+    "literally",
+    "stuff",
+    "things",
+    "cheap",
+    "guarantee",
+    "obviously",
+    "honestly",
+    "perfect",
+    "incredible",
+    "huge",
+    "simply",
+    "totally",
+    "definitely",
+    "crazy",
 )
 #: Characters a witness may be asked to avoid.
 AVOIDABLE_CHARS = ("!", "?", ";", "&", "%", "@", "~", "#", "(", "+")
@@ -331,7 +376,9 @@ def _text_document(d: Draft) -> str:
         if language == "json":
             code = json.dumps(record, indent=2, ensure_ascii=False)
         elif language == "yaml":
-            code = yaml.safe_dump(record, sort_keys=False, allow_unicode=True, width=1000).rstrip("\n")
+            code = yaml.safe_dump(record, sort_keys=False, allow_unicode=True, width=1000).rstrip(
+                "\n"
+            )
         else:
             code = f"{task.record} = {record!r}"
         d.params["format:code_block"] = {"relation": "exactly", "n": 1, "language": language}
@@ -343,7 +390,9 @@ def _text_document(d: Draft) -> str:
     if d.has("lexical:placeholders"):
         names = _subset(rng, PLACEHOLDERS, 1, 3)
         d.params["lexical:placeholders"] = {"relation": "at least", "n": len(names)}
-        extras.append("Please fill in " + " and ".join(f"[{n}]" for n in names) + " before sending.")
+        extras.append(
+            "Please fill in " + " and ".join(f"[{n}]" for n in names) + " before sending."
+        )
     rng.shuffle(extras)
 
     n_sections = 0
@@ -356,7 +405,11 @@ def _text_document(d: Draft) -> str:
     elif d.has("lexical:sections"):
         splitter = rng.choice(SECTION_SPLITTERS)
         n_sections = rng.randint(2, 4)
-        d.params["lexical:sections"] = {"relation": "exactly", "n": n_sections, "splitter": splitter}
+        d.params["lexical:sections"] = {
+            "relation": "exactly",
+            "n": n_sections,
+            "splitter": splitter,
+        }
         headers = [f"{splitter} {i}" for i in range(1, n_sections + 1)]
 
     if n_sections:
@@ -438,12 +491,19 @@ def _measure(d: Draft) -> None:
     if d.has("lexical:letter_frequency"):
         letter = rng.choice("abcdefghijklmnopqrstuvwxyz")
         count = w.lower().count(letter)
-        d.params["lexical:letter_frequency"] = {"letter": letter, **_bound(rng, count, exact_ok=count <= 5)}
+        d.params["lexical:letter_frequency"] = {
+            "letter": letter,
+            **_bound(rng, count, exact_ok=count <= 5),
+        }
     if d.has("lexical:keyword_frequency"):
         present = [k for k in d.task.keywords if _whole_word(k, w)]
         keyword = rng.choice(present or list(d.task.keywords))
         count = _whole_word(keyword, w)
-        bound = _bound(rng, count, exact_ok=True) if count else {"relation": "at most", "n": rng.randint(1, 2)}
+        bound = (
+            _bound(rng, count, exact_ok=True)
+            if count
+            else {"relation": "at most", "n": rng.randint(1, 2)}
+        )
         d.params["lexical:keyword_frequency"] = {"keyword": keyword, **bound}
     if d.has("lexical:include_words"):
         present = [k for k in d.task.keywords if _whole_word(k, w)]
@@ -461,8 +521,13 @@ def _measure(d: Draft) -> None:
     if d.has("lexical:capital_words"):
         caps = len(re.findall(r"(?<!\w)[A-Z][A-Z]+(?!\w)", w))
         d.params["lexical:capital_words"] = _bound(rng, caps, exact_ok=caps <= 3)
-    for type_id in ("lexical:lowercase", "lexical:uppercase", "lexical:no_commas",
-                    "lexical:quoted", "lexical:title"):
+    for type_id in (
+        "lexical:lowercase",
+        "lexical:uppercase",
+        "lexical:no_commas",
+        "lexical:quoted",
+        "lexical:title",
+    ):
         if d.has(type_id):
             d.params[type_id] = {}
 
@@ -532,8 +597,9 @@ def _grow(units: str, amount: int) -> str:
     return "x" * amount
 
 
-def _length_corruption(witness: str, params: dict[str, Any], count: int, units: str,
-                       shrink: Callable[[int], str]) -> str:
+def _length_corruption(
+    witness: str, params: dict[str, Any], count: int, units: str, shrink: Callable[[int], str]
+) -> str:
     relation, n = params["relation"], params["n"]
     if relation == "at least":
         return shrink(n - 1)
@@ -560,8 +626,9 @@ def corrupt(constraint: Constraint, witness: str) -> str:
     p = constraint.to_dict()["params"]
     w = witness
     if tid == "length:words":
-        return _length_corruption(w, p, text.count_words(w), "words",
-                                  lambda k: " ".join(re.findall(r"\w+", w)[:k]))
+        return _length_corruption(
+            w, p, text.count_words(w), "words", lambda k: " ".join(re.findall(r"\w+", w)[:k])
+        )
     if tid == "length:sentences":
         sents = text.sentences(w)
         return _length_corruption(w, p, len(sents), "sentences", lambda k: " ".join(sents[:k]))
@@ -583,7 +650,11 @@ def corrupt(constraint: Constraint, witness: str) -> str:
         return w.replace(f"</{p['root']}>", "")
     if tid == "format:csv":
         lines = w.split("\n")
-        return "\n".join(lines[:2] + [lines[2] + ",surplus cell"] + lines[3:]) if len(lines) > 2 else w + ",x"
+        return (
+            "\n".join(lines[:2] + [lines[2] + ",surplus cell"] + lines[3:])
+            if len(lines) > 2
+            else w + ",x"
+        )
     if tid == "format:markdown_table":
         return _sub_outside_code(r"^\|(-{3}\|)+$", "", w)
     if tid == "format:code_block":

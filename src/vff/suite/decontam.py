@@ -54,7 +54,9 @@ class Decontaminator:
         for gram in ngrams(text, self.n):
             self._grams.setdefault(gram, ref_id)
 
-    def add_instance(self, ref_id: str, task_id: str, constraints: Iterable[dict[str, Any]]) -> None:
+    def add_instance(
+        self, ref_id: str, task_id: str, constraints: Iterable[dict[str, Any]]
+    ) -> None:
         self._instances.setdefault(instance_key(task_id, constraints), ref_id)
 
     @property

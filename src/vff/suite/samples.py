@@ -73,10 +73,16 @@ def sample_from_record(record: dict[str, Any]) -> Sample:
             if not isinstance(params, dict):
                 raise SampleError(f"field 'kwargs[{index}]' must be an object")
             try:
-                constraints.append(make(type_id, {k: v for k, v in params.items() if v is not None}))
+                constraints.append(
+                    make(type_id, {k: v for k, v in params.items() if v is not None})
+                )
             except ConstraintError as exc:
                 raise SampleError(f"field 'instruction_id_list[{index}]': {exc}") from None
-        meta = {k: v for k, v in record.items() if k not in {"key", "prompt", "instruction_id_list", "kwargs"}}
+        meta = {
+            k: v
+            for k, v in record.items()
+            if k not in {"key", "prompt", "instruction_id_list", "kwargs"}
+        }
         return Sample(key, prompt, tuple(constraints), "key", meta)
 
     sample_id = _require(record, "id", (str, int))
@@ -105,7 +111,9 @@ def load_samples(path: str | os.PathLike[str]) -> list[Sample]:
             raise DataFileError(path, number, str(exc)) from None
         if sample.id in seen:
             raise DataFileError(
-                path, number, f"duplicate {sample.id_field} {sample.id!r} (first on line {seen[sample.id]})"
+                path,
+                number,
+                f"duplicate {sample.id_field} {sample.id!r} (first on line {seen[sample.id]})",
             )
         seen[sample.id] = number
         samples.append(sample)

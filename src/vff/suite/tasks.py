@@ -60,7 +60,9 @@ class Task(BaseModel):
     sections: tuple[Phrase, ...] = Field(min_length=3, max_length=5)
     items: tuple[Phrase, ...] = Field(min_length=4, max_length=8)
     sentences: tuple[Phrase, ...] = Field(min_length=6, max_length=12)
-    keywords: tuple[Annotated[str, Field(pattern=r"^[a-z]{3,20}$")], ...] = Field(min_length=3, max_length=6)
+    keywords: tuple[Annotated[str, Field(pattern=r"^[a-z]{3,20}$")], ...] = Field(
+        min_length=3, max_length=6
+    )
 
     @field_validator("fields")
     @classmethod
