@@ -179,3 +179,10 @@ def test_constraints_list_and_show() -> None:
     assert '"relation"' in shown.output and "Your response should contain {bound}." in shown.output
     unknown = runner.invoke(app, ["constraints", "show", "nope:nope"])
     assert unknown.exit_code == 2 and "unknown constraint type 'nope:nope'" in unknown.output
+
+
+def test_docs_constraint_table_matches_the_registry() -> None:
+    listed = runner.invoke(app, ["constraints", "list", "--format", "markdown"])
+    assert listed.exit_code == 0
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "constraints.md").read_text()
+    assert listed.output.strip() in docs, "regenerate the table: vff constraints list --format markdown"
