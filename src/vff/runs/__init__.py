@@ -1,0 +1,1 @@
+"""Runs: evaluate a model on a suite, crash-safe and resumable, into a run directory."""
