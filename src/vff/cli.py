@@ -545,6 +545,8 @@ def eval_command(
     )
     if backend == "openai":
         label = model.replace("/", "_")
+    elif backend == "replay":
+        label = f"replay-{Path(str(responses)).stem}"
     elif model in models.MODELS:
         label = model
     else:
