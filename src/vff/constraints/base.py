@@ -76,6 +76,11 @@ def noun(unit: str, count: int | None) -> str:
     return " ".join(words)
 
 
+def quantity(count: int, singular: str, plural: str | None = None) -> str:
+    """ "1 comma", "3 commas" (``plural`` defaults to ``singular + "s"``)."""
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"
+
+
 class Bounded(Params):
     """A count bound: ``at least n``, ``at most n``, ``exactly n`` or ``between n and upper``."""
 
@@ -114,6 +119,10 @@ class Bounded(Params):
             return f"{text} {unit}" if unit else text
         text = f"{self.relation} {self.n}"
         return f"{text} {noun(unit, self.n)}" if unit else text
+
+    def counted(self, singular: str, plural: str | None = None) -> str:
+        """The bound with a noun given in the singular: "exactly 1 item", "at least 2 items"."""
+        return self.phrase(plural or singular + "s")
 
     def verdict(self, count: int, unit: str) -> Verdict:
         """Pass or fail ``count`` of ``unit`` (a plural noun) against the bound."""

@@ -31,6 +31,7 @@ from vff.constraints.base import (
     Verdict,
     failed,
     passed,
+    quantity,
 )
 from vff.constraints.registry import register
 
@@ -144,16 +145,6 @@ def _dq(value: str) -> str:
     return f'"{value}"'
 
 
-def _plural(count: int, singular: str, plural: str | None = None) -> str:
-    return f"{count} {singular if count == 1 else plural or singular + 's'}"
-
-
-def _counted(bound: Bounded, singular: str, plural: str | None = None) -> str:
-    """The bound with a noun: "at least 3 placeholders", "exactly 1 placeholder"."""
-    one = bound.relation != "between" and bound.n == 1
-    return f"{bound.phrase()} {singular if one else plural or singular + 's'}"
-
-
 def _join(values: Iterable[str], last: str) -> str:
     """'"a", "b" and "c"' (``last`` is "and" or "or")."""
     quoted = [_dq(v) for v in values]
@@ -257,7 +248,7 @@ def _matcher(phrase: str, case_sensitive: bool = False, reverse: bool = False) -
 def _plural_cap(count: int, singular: str) -> str:
     if count >= COUNT_CAP:
         return f"{COUNT_CAP}+ {singular}s"
-    return _plural(count, singular)
+    return quantity(count, singular)
 
 
 # --- words -----------------------------------------------------------------------------------
@@ -337,7 +328,7 @@ class KeywordFrequency(ConstraintType[KeywordParams]):
     )
 
     def template_values(self, params: KeywordParams) -> dict[str, str]:
-        return {"keyword": _dq(params.keyword), "times": _counted(params, "time")}
+        return {"keyword": _dq(params.keyword), "times": params.counted("time")}
 
     def check(self, response: str, params: KeywordParams) -> Verdict:
         # Counts stop at COUNT_CAP unless the bound needs more: past the bound, counting
@@ -372,7 +363,7 @@ class LetterFrequency(ConstraintType[LetterParams]):
     )
 
     def template_values(self, params: LetterParams) -> dict[str, str]:
-        return {"letter": _dq(params.letter), "times": _counted(params, "time")}
+        return {"letter": _dq(params.letter), "times": params.counted("time")}
 
     def check(self, response: str, params: LetterParams) -> Verdict:
         count = sum(response.count(v) for v in _case_variants(params.letter))
@@ -415,7 +406,7 @@ class NoCommas(ConstraintType[CommaParams]):
             return passed("no commas")
         first = _first_of(response, chars)
         where = _where(response, first)
-        return failed(f"found {_plural(count, 'comma')} (first {response[first]!r} on {where})")
+        return failed(f"found {quantity(count, 'comma')} (first {response[first]!r} on {where})")
 
 
 @register
@@ -439,7 +430,7 @@ class NoChar(ConstraintType[CharParams]):
             return passed(f"no {params.char!r}")
         first = response.find(params.char)
         return failed(
-            f"found {params.char!r} {_plural(count, 'time')} (first on {_where(response, first)})"
+            f"found {params.char!r} {quantity(count, 'time')} (first on {_where(response, first)})"
         )
 
 
@@ -562,7 +553,7 @@ class Placeholders(ConstraintType[Bounded]):
     )
 
     def template_values(self, params: Bounded) -> dict[str, str]:
-        return {"count": _counted(params, "placeholder")}
+        return {"count": params.counted("placeholder")}
 
     def check(self, response: str, params: Bounded) -> Verdict:
         count = sum(1 for _ in _PLACEHOLDER.finditer(response))
@@ -662,7 +653,7 @@ class Sections(ConstraintType[SectionParams]):
     )
 
     def template_values(self, params: SectionParams) -> dict[str, str]:
-        return {"count": _counted(params, "section"), "splitter": params.splitter}
+        return {"count": params.counted("section"), "splitter": params.splitter}
 
     def check(self, response: str, params: SectionParams) -> Verdict:
         folded = response.casefold()
@@ -832,7 +823,7 @@ class CapitalWords(ConstraintType[Bounded]):
     )
 
     def template_values(self, params: Bounded) -> dict[str, str]:
-        return {"times": _counted(params, "time"), "words": _counted(params, "word")}
+        return {"times": params.counted("time"), "words": params.counted("word")}
 
     def check(self, response: str, params: Bounded) -> Verdict:
         # Counting past the bound cannot change the verdict; keep exact counts up to the cap.

@@ -55,6 +55,7 @@ from vff.constraints.base import (
     Verdict,
     failed,
     passed,
+    quantity,
 )
 from vff.constraints.registry import register
 
@@ -105,16 +106,6 @@ def _names(items: Iterable[str], conj: str = "and") -> str:
     if len(quoted) <= 1:
         return "".join(quoted)
     return f"{', '.join(quoted[:-1])} {conj} {quoted[-1]}"
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-def _counted(bound: Bounded, noun: str) -> str:
-    """ "exactly 1 item", "at least 2 items", "between 1 and 3 items" (``noun`` singular)."""
-    one = bound.n == 1 and bound.relation != "between"
-    return f"{bound.phrase()} {noun if one else noun + 's'}"
 
 
 def _unique(values: Sequence[str] | None, what: str) -> Sequence[str] | None:
@@ -735,7 +726,7 @@ class Toml(_DataFormat):
         for key in params.required_keys:
             if _toml_lookup(doc, _toml_path(key)) is None:
                 return failed(f"TOML missing key {key!r}")
-        return passed(f"valid TOML ({_plural(len(doc), 'top-level key')})")
+        return passed(f"valid TOML ({quantity(len(doc), 'top-level key')})")
 
 
 def _toml_lookup(doc: dict[str, Any], path: tuple[str, ...]) -> Any:
@@ -906,9 +897,9 @@ class Csv(_DataFormat):
         if params.header is not None:
             parts.append(f"the header row {params.delimiter.join(params.header)}")
         elif params.columns is not None:
-            parts.append(_plural(params.columns, "column"))
+            parts.append(quantity(params.columns, "column"))
         if params.rows is not None:
-            parts.append(_counted(params.rows, "data row"))
+            parts.append(params.rows.counted("data row"))
         details = f" with {' and '.join(parts)}" if parts else ""
         if not params.has_header:
             details += " and no header row"
@@ -938,7 +929,7 @@ class Csv(_DataFormat):
                         )
                 if len(row) != expected:
                     return failed(
-                        f"row {rows} (line {reader.line_num}) has {_plural(len(row), 'column')}, "
+                        f"row {rows} (line {reader.line_num}) has {quantity(len(row), 'column')}, "
                         f"expected {expected}"
                     )
                 if rows == 1 and params.header is not None:
@@ -957,7 +948,7 @@ class Csv(_DataFormat):
             verdict = params.rows.verdict(data_rows, "data rows")
             if not verdict.ok:
                 return verdict
-        return passed(f"CSV with {expected} columns and {_plural(data_rows, 'data row')}")
+        return passed(f"CSV with {expected} columns and {quantity(data_rows, 'data row')}")
 
 
 # --------------------------------------------------------------------------- Markdown
@@ -1140,9 +1131,9 @@ class MarkdownTable(ConstraintType[MarkdownTableParams]):
         if params.header is not None:
             parts.append(f"the columns {_names(params.header)}")
         elif params.columns is not None:
-            parts.append(_plural(params.columns, "column"))
+            parts.append(quantity(params.columns, "column"))
         if params.rows is not None:
-            parts.append(_counted(params.rows, "data row"))
+            parts.append(params.rows.counted("data row"))
         details = f" with {' and '.join(parts)}" if parts else ""
         article = "exactly one" if params.tables == "exactly one" else "a"
         return {"article": article, "details": details}
@@ -1152,11 +1143,11 @@ class MarkdownTable(ConstraintType[MarkdownTableParams]):
     ) -> str | None:
         columns = len(table.header)
         if params.columns is not None and columns != params.columns:
-            return f"table has {_plural(columns, 'column')}, expected {params.columns}"
+            return f"table has {quantity(columns, 'column')}, expected {params.columns}"
         if params.header is not None:
             names = [plain(cell) for cell in table.header]
             if len(names) != len(params.header):
-                return f"table has {_plural(columns, 'column')}, expected {len(params.header)}"
+                return f"table has {quantity(columns, 'column')}, expected {len(params.header)}"
             for i, (got, want) in enumerate(zip(names, params.header, strict=True)):
                 if got != want.strip():
                     return f"header column {i + 1} is {_snippet(got)}, expected {want!r}"
@@ -1181,8 +1172,8 @@ class MarkdownTable(ConstraintType[MarkdownTableParams]):
             problem = self._table_problem(table, params, plain)
             if problem is None:
                 return passed(
-                    f"table at line {table.line}: {_plural(len(table.header), 'column')}, "
-                    f"{_plural(table.rows, 'data row')}"
+                    f"table at line {table.line}: {quantity(len(table.header), 'column')}, "
+                    f"{quantity(table.rows, 'data row')}"
                 )
             first_problem = first_problem or f"table at line {table.line}: {problem}"
         assert first_problem is not None
@@ -1238,7 +1229,7 @@ class CodeBlock(ConstraintType[CodeBlockParams]):
     def template_values(self, params: CodeBlockParams) -> dict[str, str]:
         lang = f"{params.language} " if params.language else ""
         return {
-            "blocks": _counted(params, f"fenced {lang}code block"),
+            "blocks": params.counted(f"fenced {lang}code block"),
             "fence_lang": params.language or "",
             "only_note": ", with no text outside them" if params.only else "",
         }
@@ -1325,7 +1316,7 @@ class Headings(ConstraintType[HeadingsParams]):
             requirement = f"the {noun}{plural}{example} {_names(params.titles)}{order}{only}"
         else:
             assert params.count is not None
-            requirement = _counted(params.count, noun) + example
+            requirement = params.count.counted(noun) + example
         return {"requirement": requirement}
 
     def check(self, response: str, params: HeadingsParams) -> Verdict:
@@ -1392,8 +1383,8 @@ class NumberedList(ConstraintType[NumberedListParams]):
     def template_values(self, params: NumberedListParams) -> dict[str, str]:
         note = ", numbered consecutively from 1" if params.sequential else ""
         return {
-            "items": _counted(params, "item"),
-            "list_items": _counted(params, "numbered list item"),
+            "items": params.counted("item"),
+            "list_items": params.counted("numbered list item"),
             "seq_note": note,
         }
 
@@ -1431,8 +1422,8 @@ class BulletList(ConstraintType[BulletListParams]):
     def template_values(self, params: BulletListParams) -> dict[str, str]:
         note = f", each starting with '{params.marker} '" if params.marker else ""
         return {
-            "items": _counted(params, "item"),
-            "points": _counted(params, "bullet point"),
+            "items": params.counted("item"),
+            "points": params.counted("bullet point"),
             "bound": params.phrase(),
             "marker_note": note,
         }
@@ -1534,7 +1525,7 @@ class KeyValue(ConstraintType[KeyValueParams]):
         if missing:
             s = "s" if len(missing) > 1 else ""
             return failed(f"missing key{s} {', '.join(map(repr, missing))}")
-        return passed(f"found {_plural(len(seen), 'key')}")
+        return passed(f"found {quantity(len(seen), 'key')}")
 
 
 @functools.lru_cache(maxsize=256)
