@@ -185,4 +185,67 @@ def test_docs_constraint_table_matches_the_registry() -> None:
     listed = runner.invoke(app, ["constraints", "list", "--format", "markdown"])
     assert listed.exit_code == 0
     docs = (Path(__file__).resolve().parents[1] / "docs" / "constraints.md").read_text()
-    assert listed.output.strip() in docs, "regenerate the table: vff constraints list --format markdown"
+    assert listed.output.strip() in docs, (
+        "regenerate the table: vff constraints list --format markdown"
+    )
+
+
+IFEVAL = Path(__file__).resolve().parent / "data" / "ifeval"
+
+
+def flat(output: str) -> str:
+    """CLI output with line wrapping undone."""
+    return "".join(output.split("\n"))
+
+
+def test_check_with_suite_ifeval_gives_the_reference_totals(tmp_path: Path) -> None:
+    out = tmp_path / "v.jsonl"
+    responses = IFEVAL / "input_response_data_gpt4_20231107_145030.jsonl"
+    result = runner.invoke(app, ["check", "--suite", "ifeval", str(responses), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "417/541" in result.output and "698/834" in result.output
+    loose = runner.invoke(app, ["check", "--suite", "ifeval", str(responses), "--loose"])
+    assert "431/541" in loose.output and "714/834" in loose.output
+    wrong = runner.invoke(app, ["check", "--suite", "ifeval"])
+    assert wrong.exit_code == 2
+
+
+def test_skip_invalid_counts_instead_of_stopping(tmp_path: Path, samples: Path) -> None:
+    responses = tmp_path / "r.jsonl"
+    responses.write_bytes(
+        b'{"id": "a", "response": "hi there"}\n'
+        b'{"id": "a", "response": "again"}\n'
+        b'{"id": "zzz", "response": "x"}\n'
+        b'{"id": "b", "resp\n'
+        b"\xff\xfe\n"
+    )
+    strict = runner.invoke(app, ["check", str(samples), str(responses)])
+    assert strict.exit_code == 2 and "r.jsonl:4: invalid JSON" in flat(strict.output)
+    out = tmp_path / "o.jsonl"
+    skipping = runner.invoke(
+        app, ["check", str(samples), str(responses), "--skip-invalid", "-o", str(out)]
+    )
+    assert skipping.exit_code == 0, skipping.output
+    text = flat(skipping.output)
+    assert "skipped 5 problem(s)" in text
+    for fragment in ("r.jsonl:2: second response", "r.jsonl:3: response for unknown id", "r.jsonl:4: invalid JSON",
+                     "r.jsonl:5: not valid UTF-8", "no response for sample 'b'"):  # fmt: skip
+        assert fragment in text, fragment
+    assert [json.loads(x)["id"] for x in out.read_text().splitlines()] == ["a"]
+
+
+def test_a_run_directory_is_a_responses_source(tmp_path: Path, samples: Path) -> None:
+    run = tmp_path / "run"
+    run.mkdir()
+    rows = [
+        {"id": "a", "prompt": "Say hi.", "response": "hi"},
+        {"id": "b", "prompt": "Two lines.", "response": "x\ny"},
+    ]
+    (run / "samples.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    result = runner.invoke(app, ["check", str(samples), str(run)])
+    assert result.exit_code == 0, result.output
+    assert "2/2" in result.output
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    bad = runner.invoke(app, ["check", str(samples), str(empty)])
+    assert bad.exit_code == 2 and "not a vff run directory" in flat(bad.output)

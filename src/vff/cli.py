@@ -66,15 +66,19 @@ def main(
 
 @app.command()
 def check(
-    samples: Annotated[
-        Path, typer.Argument(help="Samples JSONL: vff samples or IFEval's input_data.jsonl.")
-    ],
-    responses: Annotated[
-        Path,
+    paths: Annotated[
+        list[Path],
         typer.Argument(
-            help='Responses JSONL: {"prompt", "response"} lines, optionally with id/key.'
+            help="SAMPLES RESPONSES, or RESPONSES alone with --suite. SAMPLES: vff samples or "
+            'IFEval\'s input_data.jsonl; RESPONSES: {"prompt", "response"} lines (optionally '
+            "with id/key) or a vff run directory.",
+            show_default=False,
         ),
     ],
+    suite: Annotated[
+        str | None, typer.Option(help="Take the samples from this suite (e.g. ifeval).")
+    ] = None,
+    split: Annotated[str | None, typer.Option(help="Suite split (default: test).")] = None,
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="Write one verdict line per sample here (JSONL)."),
@@ -85,6 +89,14 @@ def check(
             "--loose", help="Loose checking (IFEval's: also try without first/last line and '*')."
         ),
     ] = False,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--skip-invalid",
+            help="Skip (and count) bad response lines, unmatched or duplicate responses and "
+            "unanswered samples instead of stopping at the first one.",
+        ),
+    ] = False,
 ) -> None:
     """Check responses against their samples' constraints; print a summary, write verdicts.
 
@@ -92,20 +104,30 @@ def check(
     Each output line carries the sample's id (or key), instruction_id_list,
     follow_instruction_list, follow_all_instructions and reasons.
 
-    Example: vff check input_data.jsonl responses.jsonl -o verdicts.jsonl --loose
+    Examples: vff check input_data.jsonl responses.jsonl -o verdicts.jsonl --loose;
+    vff check --suite ifeval responses.jsonl; vff check --suite vff-core runs/NAME
     """
     from rich.progress import Progress
 
     from vff.jsonl import DataFileError, write_jsonl
     from vff.responses import load_responses, match_responses
     from vff.score import summarize
-    from vff.suite import load_samples
+    from vff.suite.catalog import SuiteError, load_suite
+    from vff.suite.samples import load_samples
     from vff.verify import verify
 
+    expected = 1 if suite else 2
+    if len(paths) != expected:
+        fail("give SAMPLES and RESPONSES, or --suite NAME and RESPONSES")
+    responses = paths[-1]
+    skipped: list[DataFileError] = []
+    on_error = skipped.append if skip_invalid else None
     try:
-        sample_list = load_samples(samples)
-        pairs = match_responses(sample_list, load_responses(responses), responses)
-    except DataFileError as exc:
+        sample_list = load_suite(suite, split) if suite else load_samples(paths[0])
+        pairs = match_responses(
+            sample_list, load_responses(responses, on_error), responses, on_error
+        )
+    except (DataFileError, SuiteError) as exc:
         fail(str(exc))
     results = []
     with Progress(console=err_console, transient=True, disable=len(pairs) < 2000) as progress:
@@ -138,6 +160,12 @@ def check(
         f"[bold]{summary.inst_level_acc:.1%}[/]",
     )
     console.print(table)
+    if skipped:
+        err_console.print(f"[yellow]skipped {len(skipped)} problem(s):[/]")
+        for error in skipped[:10]:
+            err_console.print(f"  {escape(str(error))}", highlight=False)
+        if len(skipped) > 10:
+            err_console.print(f"  ... and {len(skipped) - 10} more", highlight=False)
     if out is not None:
         console.print(f"verdicts written to {out}")
 
@@ -265,15 +293,18 @@ def suite_show(
     """
     from rich.panel import Panel
 
+    from vff.suite.samples import sample_from_record
+
     for record in _suite_records(name, split, level, n):
-        lines = [record["prompt"], ""]
-        lines += [
-            f"- {c['type']} {json.dumps(c.get('params', {}))}"
-            for c in record.get("constraints", [])
-        ]
+        sample = sample_from_record(record)
+        lines = [sample.prompt, ""]
+        lines += [f"- {c.id} {json.dumps(c.to_dict()['params'])}" for c in sample.constraints]
         if witness and record.get("witness"):
             lines += ["", "witness:", record["witness"]]
-        title = f"{record.get('id')}  level {record.get('level')}  {record.get('domain', '')}"
+        where = " ".join(
+            f"{k} {record[k]}" for k in ("level", "domain") if record.get(k) is not None
+        )
+        title = f"{sample.id_field} {sample.id}  {where}".rstrip()
         console.print(Panel(escape("\n".join(lines)), title=escape(title), title_align="left"))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +21,14 @@ class DataFileError(ValueError):
         self.detail = message
 
 
-def read_jsonl(path: str | os.PathLike[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+def read_jsonl(
+    path: str | os.PathLike[str], on_error: Callable[[DataFileError], None] | None = None
+) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield ``(line_number, object)`` for each non-blank line; every line must be a JSON object.
 
     Raises :class:`DataFileError` for a missing file, invalid UTF-8, invalid or truncated
-    JSON, or a line that is not an object.
+    JSON, or a line that is not an object; with ``on_error``, a bad line is passed to it
+    and skipped instead (a missing file still raises).
     """
     p = Path(path)
     try:
@@ -35,28 +38,35 @@ def read_jsonl(path: str | os.PathLike[str]) -> Iterator[tuple[int, dict[str, An
     with fh:
         for number, raw in enumerate(fh, start=1):
             try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise DataFileError(
-                    path,
-                    number,
-                    f"not valid UTF-8 (byte {exc.start}: {raw[exc.start : exc.start + 1]!r})",
-                ) from None
-            if not line.strip():
+                obj = _parse_line(raw)
+            except ValueError as exc:
+                error = DataFileError(path, number, str(exc))
+                if on_error is None:
+                    raise error from None
+                on_error(error)
                 continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DataFileError(
-                    path, number, f"invalid JSON at column {exc.colno}: {exc.msg}"
-                ) from None
-            except RecursionError:
-                raise DataFileError(path, number, "invalid JSON: nested too deeply") from None
-            if not isinstance(obj, dict):
-                raise DataFileError(
-                    path, number, f"expected a JSON object, found {type(obj).__name__}"
-                )
-            yield number, obj
+            if obj is not None:
+                yield number, obj
+
+
+def _parse_line(raw: bytes) -> dict[str, Any] | None:
+    """One line as a JSON object (None if blank); ValueError says what is wrong."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = raw[exc.start : exc.start + 1]
+        raise ValueError(f"not valid UTF-8 (byte {exc.start}: {bad!r})") from None
+    if not line.strip():
+        return None
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"invalid JSON at column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise ValueError("invalid JSON: nested too deeply") from None
+    if not isinstance(obj, dict):
+        raise ValueError(f"expected a JSON object, found {type(obj).__name__}")
+    return obj
 
 
 def dumps(obj: Any) -> str:

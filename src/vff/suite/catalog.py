@@ -43,7 +43,39 @@ def _vff_core() -> Suite:
     )
 
 
-_FACTORIES: dict[str, Callable[[], Suite]] = {"vff-core": _vff_core}
+def _jsonl_suite(
+    name: str, description: str, folder: str, files: dict[str, str]
+) -> Callable[[], Suite]:
+    """A suite shipped as JSONL files in ``vff/suite/data/<folder>/``."""
+
+    def load(file: str) -> list[dict[str, Any]]:
+        from importlib import resources
+
+        from vff.jsonl import read_jsonl
+
+        path = resources.files("vff.suite") / "data" / folder / file
+        return [record for _, record in read_jsonl(str(path))]
+
+    def factory() -> Suite:
+        return Suite(
+            name=name,
+            description=description,
+            splits={split: (lambda f=file: load(f)) for split, file in files.items()},
+            default_split=next(iter(files)),
+        )
+
+    return factory
+
+
+_FACTORIES: dict[str, Callable[[], Suite]] = {
+    "vff-core": _vff_core,
+    "ifeval": _jsonl_suite(
+        "ifeval",
+        "IFEval (Zhou et al., 2023): 541 prompts, 25 instruction types, scored as the reference",
+        "ifeval",
+        {"test": "input_data.jsonl"},
+    ),
+}
 
 
 def suite_names() -> list[str]:
