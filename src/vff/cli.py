@@ -665,5 +665,190 @@ def _print_results(results: dict[str, Any], run_dir: Path) -> None:
     )
 
 
+# --------------------------------------------------------------------------- report
+
+
+def _load_report_runs(paths: list[Path]) -> list[Any]:
+    """Read run directories; print each problem on stderr (the commands go on with the rest)."""
+    from vff.report import load_runs
+
+    runs = load_runs(paths)
+    for run in runs:
+        for problem in run.problems:
+            err_console.print(
+                f"[yellow]warning:[/] {escape(problem)}", highlight=False, soft_wrap=True
+            )
+    return runs
+
+
+@app.command()
+def report(
+    runs: Annotated[
+        list[Path], typer.Argument(help="Run directories (from vff eval).", show_default=False)
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path(
+        "report.html"
+    ),
+    compare: Annotated[
+        bool | None,
+        typer.Option(
+            "--compare/--no-compare",
+            help="Add a paired comparison section (default: when exactly two runs are given; "
+            "with more, each run against the first).",
+        ),
+    ] = None,
+    title: Annotated[str | None, typer.Option(help="Page title.")] = None,
+) -> None:
+    """Write one self-contained HTML report (no network) over one or more runs.
+
+    Sections: overview with 95% CIs, comparison, accuracy by level, constraint type, family
+    and domain, the constraints each model fails most (with failing responses), every
+    sample, and the manifests. Broken or unfinished runs are named and left out.
+
+    Example: vff report runs/A runs/B -o report.html
+    """
+    from vff.report import build_report
+
+    loaded = _load_report_runs(runs)
+    page = build_report(loaded, compare=compare, title=title)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        fail(f"{out}: cannot write: {exc.strerror or exc}")
+    usable = sum(r.usable for r in loaded)
+    console.print(
+        f"report written to {out} ({usable} of {len(loaded)} run(s) shown)",
+        highlight=False,
+        markup=False,
+        soft_wrap=True,
+    )
+    if not usable:
+        raise typer.Exit(1)
+
+
+@app.command("compare")
+def compare_command(
+    run_a: Annotated[Path, typer.Argument(help="Run directory A (the baseline).")],
+    run_b: Annotated[Path, typer.Argument(help="Run directory B.")],
+    seed: Annotated[int, typer.Option(help="Seed of the paired bootstrap.")] = 0,
+    all_types: Annotated[
+        bool, typer.Option("--all-types", help="Show every constraint type (default: 20).")
+    ] = False,
+) -> None:
+    """Compare two runs on their shared samples, with paired tests (B - A).
+
+    Prompt-level metrics: exact McNemar test; instruction-level: paired bootstrap over
+    prompts; per constraint type: exact McNemar on paired constraints. p >= 0.05 is
+    flagged "not significant".
+
+    Example: vff compare runs/qwen-0.5b runs/qwen-1.5b
+    """
+    from vff.report import compare_runs
+    from vff.report.stats import format_p
+
+    runs = _load_report_runs([run_a, run_b])
+    for run in runs:
+        if not run.usable or not run.has_samples:
+            why = "; ".join(run.problems) or f"run {run.path}: no samples"
+            fail(f"cannot compare: {why}")
+    result = compare_runs(runs[0], runs[1], seed=seed)
+    if not result["shared"]:
+        fail("the two runs share no samples (same id and constraints)")
+
+    def pts(x: float) -> str:
+        return f"{100 * x:+.1f}"
+
+    a, b = escape(result["a"]), escape(result["b"])
+    table = Table(title=f"B = {b} vs A = {a} on {result['shared']} shared samples")
+    for column in ("metric", "A", "B", "B - A (pts)", "95% CI (pts)", "test", "p", "verdict"):
+        table.add_column(
+            column, justify="left" if column in ("metric", "test", "verdict") else "right"
+        )
+    for m in result["metrics"]:
+        test = m["test"]
+        if "a_only_pass" in m:
+            test += f" (only A {m['a_only_pass']}, only B {m['b_only_pass']})"
+        style = "bold red" if m["significant"] else "dim"
+        table.add_row(
+            m["metric"],
+            f"{m['a']:.1%}",
+            f"{m['b']:.1%}",
+            pts(m["diff"]),
+            f"[{pts(m['ci95'][0])}, {pts(m['ci95'][1])}]",
+            test,
+            format_p(m["p"]),
+            f"[{style}]{m['verdict']}[/]",
+        )
+    console.print(table)
+    rows = result["by_type"] if all_types else result["by_type"][:20]
+    types = Table(title="per constraint type (instruction-level strict, exact McNemar)")
+    for column in (
+        "constraint type",
+        "n",
+        "A",
+        "B",
+        "B - A (pts)",
+        "only A / only B",
+        "p",
+        "verdict",
+    ):
+        types.add_column(
+            column, justify="left" if column in ("constraint type", "verdict") else "right"
+        )
+    for row in rows:
+        style = "bold red" if row["significant"] else "dim"
+        types.add_row(
+            escape(row["type"]),
+            str(row["instructions"]),
+            f"{row['a']:.1%}",
+            f"{row['b']:.1%}",
+            pts(row["diff"]),
+            f"{row['a_only_pass']} / {row['b_only_pass']}",
+            format_p(row["p"]),
+            f"[{style}]{row['verdict']}[/]",
+        )
+    console.print(types)
+    if len(rows) < len(result["by_type"]):
+        console.print(f"({len(result['by_type']) - len(rows)} more types: --all-types)")
+    console.print(result["note"], highlight=False, markup=False)
+
+
+@app.command()
+def leaderboard(
+    runs: Annotated[
+        list[Path], typer.Argument(help="Run directories (from vff eval).", show_default=False)
+    ],
+    fmt: Annotated[str, typer.Option("--format", help="md, csv or html.")] = "md",
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write here instead of printing.")
+    ] = None,
+) -> None:
+    """Print a leaderboard: one row per run, best prompt_level_strict_acc first.
+
+    Columns: model, suite, split, samples, the four metrics with 95% CIs, tokens/s: the
+    table for a model card.
+
+    Example: vff leaderboard runs/* --format md -o leaderboard.md
+    """
+    from vff.report.leaderboard import FORMATS, render
+
+    if fmt not in FORMATS:
+        fail(f"unknown format {fmt!r}; use md, csv or html")
+    loaded = _load_report_runs(runs)
+    if not any(r.usable for r in loaded):
+        fail("no usable run (each needs a valid results.json)")
+    text = render(loaded, fmt)
+    if out is None:
+        console.print(text, end="", highlight=False, markup=False, soft_wrap=True)
+        return
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"{out}: cannot write: {exc.strerror or exc}")
+    console.print(f"leaderboard written to {out}", highlight=False, markup=False, soft_wrap=True)
+
+
 if __name__ == "__main__":
     app()
