@@ -66,7 +66,8 @@ def assert_verdict(verdict: Verdict, ok: bool, *fragments: str) -> None:
 
 
 def test_every_format_type_is_covered() -> None:
-    assert sorted(t.id for t in all_types() if t.family == "format") == TYPES
+    mine = [t for t in all_types() if type(t).__module__ == "vff.constraints.structured"]
+    assert sorted(t.id for t in mine) == TYPES
 
 
 @pytest.mark.parametrize("type_id", TYPES)

@@ -27,10 +27,11 @@ Deliberate differences, all invisible on IFEval's own data:
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import accumulate
 from typing import Annotated, Any, Literal
 
@@ -172,14 +173,16 @@ def _ranges(ranges: list[tuple[int, int]]) -> str:
 
 
 @functools.cache
-def _char_classes() -> dict[str, _CharClass]:
-    """Uppercase (``isupper``), lowercase-or-titlecase, uppercase-or-titlecase characters."""
+def _case_ranges() -> dict[str, list[tuple[int, int]]]:
+    """Code point ranges of uppercase (``isupper``), lowercase-or-titlecase,
+    uppercase-or-titlecase and cased (any of these) characters."""
     # A one-character string "is upper" for an uppercase letter, "is title" for an
     # uppercase or a titlecase letter.
     predicates = {
         "upper": str.isupper,
         "not_upper": lambda c: c.islower() or (c.istitle() and not c.isupper()),
         "not_lower": str.istitle,
+        "cased": lambda c: True,
     }
     found: dict[str, list[tuple[int, int]]] = {name: [] for name in predicates}
     for code in range(0x110000):
@@ -193,74 +196,289 @@ def _char_classes() -> dict[str, _CharClass]:
                     spans[-1] = (spans[-1][0], code)
                 else:
                     spans.append((code, code))
+    return found
+
+
+@functools.cache
+def _char_classes() -> dict[str, _CharClass]:
+    """Uppercase (``isupper``), lowercase-or-titlecase, uppercase-or-titlecase characters."""
     return {
         name: _CharClass(
             [r for r in spans if r[1] < 0x10000], [r for r in spans if r[0] >= 0x10000]
         )
-        for name, spans in found.items()
+        for name, spans in _case_ranges().items()
+        if name != "cased"
     }
 
 
+# All-capital words. IFEval counts the tokens of NLTK's ``word_tokenize`` (Punkt sentences,
+# then NLTK's Treebank word tokenizer on each) for which ``str.isupper()`` holds: at least
+# one uppercase character and no lowercase or titlecase one. The tokenizer only inserts
+# spaces and turns '"' into other quote marks, so a token's cased characters are the
+# text's. Between two cased characters it inserts a space only before "n't" or "N'T" and
+# inside the contractions "cannot", "gimme", "gonna", "gotta", "lemme", "wanna", "'tis" and
+# "'twas"; Punkt never ends a sentence there either (a sentence ends after '.', '?', '!' or
+# a closing quote). So elsewhere a run of cased characters stays inside one token, and a
+# token can only be all capitals if it holds a run of uppercase characters with no other
+# cased character next to it. vff tokenizes only the pieces of text around such runs and
+# around the exceptions ("hints"), a piece being cut at ``TOKEN_CUT``, which changes no
+# token. ``tests/constraints/test_text.py`` checks the count against NLTK's.
+
+#: NLTK's contractions that it splits between two letters (it also splits "d'ye" and
+#: "more'n", before their apostrophe; they are hints too, to be safe). Its patterns match
+#: them with ``re``'s IGNORECASE, as ``_SPLIT_HINTS`` does.
+_CONTRACTIONS = (
+    "cannot",
+    "d'ye",
+    "gimme",
+    "gonna",
+    "gotta",
+    "lemme",
+    "more'n",
+    "wanna",
+    "'tis",
+    "'twas",
+)
+_SPLIT_HINTS = re.compile(f"(?i:{'|'.join(_CONTRACTIONS)})")
+
+
+def _split_hints(response: str) -> list[int]:
+    """Where NLTK may split a run of cased characters, and characters beyond the BMP (the
+    classes of ``_capital_runs`` hold only BMP characters), in order."""
+    found = []
+    for marker in ("n't", "N'T"):
+        at = response.find(marker)
+        while at >= 0:
+            found.append(at)
+            at = response.find(marker, at + 1)
+    if response.isascii():
+        lowered = response.lower()
+    else:
+        found += (m.start() for m in _ASTRAL.finditer(response))
+        partners = _ascii_partners()
+        lowered = response
+        for char, letter in (partners or {}).items():
+            if char in lowered:
+                lowered = lowered.replace(char, letter)
+        lowered = lowered.lower() if partners is not None else ""
+        if len(lowered) != len(response):  # not expected; this is exact, only slower
+            found += (m.start() for m in _SPLIT_HINTS.finditer(response))
+            return sorted(found)
+    # Lowered, with each character that IGNORECASE matches with one ASCII letter replaced
+    # by that letter: the contractions are found wherever IGNORECASE finds them, and maybe
+    # elsewhere too (another character may lower to an ASCII letter).
+    for word in _CONTRACTIONS:
+        at = lowered.find(word)
+        while at >= 0:
+            found.append(at)
+            at = lowered.find(word, at + 1)
+    return sorted(found)
+
+
 @functools.cache
-def _word_tokenizer() -> Any:
-    from nltk.tokenize import NLTKWordTokenizer
+def _ascii_partners() -> dict[str, str] | None:
+    """Each character beyond ASCII that ``re``'s IGNORECASE matches with an ASCII letter,
+    to that letter (None if one matches several)."""
+    table = {}
+    for char in sorted(text.folding_partners(re)):
+        letters = [c for c in "abcdefghijklmnopqrstuvwxyz" if re.fullmatch(f"(?i){c}", char)]
+        if len(letters) != 1:
+            return None
+        table[char] = letters[0]
+    return table
 
-    return NLTKWordTokenizer()
+
+@functools.cache
+def _capital_runs(short: bool) -> re.Pattern[str]:
+    """Runs of uppercase characters (BMP) with no cased character after them, and for
+    long texts none before them either (for short texts a check after the match is
+    faster)."""
+    ranges = _case_ranges()
+    upper = _ranges([r for r in ranges["upper"] if r[1] < 0x10000])
+    cased = _ranges([r for r in ranges["cased"] if r[1] < 0x10000])
+    before = "" if short else f"(?<![{cased}])"
+    return re.compile(f"{before}[{upper}]++(?![{cased}])")
 
 
+@functools.cache
+def _treebank() -> Callable[[str], list[str]]:
+    """NLTK's Treebank word tokenizer (``NLTKWordTokenizer.tokenize``, as ``word_tokenize``
+    calls it): the compiled patterns of NLTK's own class, applied in the same order, each
+    without NLTK's match-time wrapper, and skipped when the text lacks a character that
+    every match of it needs."""
+    from nltk.tokenize import NLTKWordTokenizer as words
+
+    def steps(pairs: Any) -> list[tuple[Any, str, Callable[[str], object]]]:
+        out = []
+        for pattern, replacement in pairs:
+            compiled = text.unwrap(pattern)
+            out.append((compiled, replacement, text.contains_any(text.needed_chars(compiled))))
+        return out
+
+    before = steps(
+        (*words.STARTING_QUOTES, *words.PUNCTUATION, words.PARENS_BRACKETS, words.DOUBLE_DASHES)
+    )
+    after = steps(words.ENDING_QUOTES)
+    after += steps(
+        (pattern, r" \1 \2 ") for pattern in (*words.CONTRACTIONS2, *words.CONTRACTIONS3)
+    )
+
+    def tokenize(sentence: str) -> list[str]:
+        for pattern, replacement, may_match in before:
+            if may_match(sentence):
+                sentence = pattern.sub(replacement, sentence)
+        sentence = f" {sentence} "
+        for pattern, replacement, may_match in after:
+            if may_match(sentence):
+                sentence = pattern.sub(replacement, sentence)
+        return sentence.split()
+
+    return tokenize
+
+
+#: Pieces up to this long have their all-capital token counts remembered.
+_PIECE_CACHE_CHARS = 256
+
+#: Sentences up to this long are counted whole (and up to the second length, their counts
+#: remembered). In a longer one a piece runs on to the first cut this far past the
+#: character that needs it (fewer, longer pieces), and counting can stop early.
 _WHOLE_SENTENCE_CHARS = 2_000
+_SENTENCE_CACHE_CHARS = 1_000
 _PIECE_CHARS = 256
 
 
-def _capital_tokens(sentence: str, upper: _CharClass) -> Iterator[int]:
+def _capitals(piece: str) -> int:
+    """All-capital tokens of a piece of one sentence."""
+    if piece.islower():  # no uppercase character at all
+        return 0
+    return sum(1 for token in _treebank()(piece) if token.isupper())
+
+
+_remembered_capitals = text.memo(8192)(_capitals)
+
+
+def _hint_finder(value: str) -> Callable[[int], int]:
+    """A function giving the first hint in ``value`` at or after a position, or
+    ``len(value)``: the start of a run of uppercase characters with no cased character on
+    either side, or a split hint. Asked for positions in increasing order, it reads the
+    text once."""
+    short = len(value) <= _WHOLE_SENTENCE_CHARS
+    runs = _capital_runs(short).search
+    splits = _split_hints(value)
+    size = len(value)
+    run = [-1, -1]  # [searched from, first run there (size: none)]
+    if value.isascii() and value.lower() == value:  # no uppercase letter: no run
+        run = [0, size]
+
+    def next_run(pos: int) -> int:
+        if run[0] <= pos <= run[1]:
+            return run[1]
+        found = size
+        match = runs(value, pos)
+        while match is not None:  # short texts: the run must not follow a cased character
+            at = match.start()
+            if not short or not at or not _is_cased(value[at - 1]):
+                found = at
+                break
+            match = runs(value, match.end())
+        run[:] = [pos, found]
+        return found
+
+    def next_hint(pos: int) -> int:
+        found = next_run(pos)
+        if splits:
+            index = bisect.bisect_left(splits, pos)
+            if index < len(splits) and splits[index] < found:
+                found = splits[index]
+        return found
+
+    return next_hint
+
+
+def _is_cased(char: str) -> bool:
+    return char.islower() or char.istitle()  # istitle: uppercase or titlecase
+
+
+def _piece_counts(sentence: str) -> Iterator[int]:
     """All-capital tokens of one sentence, as counts per tokenized piece."""
-    tokenizer = _word_tokenizer()
-    if len(sentence) <= _WHOLE_SENTENCE_CHARS:
-        yield sum(1 for token in tokenizer.tokenize(sentence) if token.isupper())
-        return
-    backwards = sentence[::-1]
+    long_sentence = len(sentence) > _WHOLE_SENTENCE_CHARS
+    next_hint = _hint_finder(sentence)
     size = len(sentence)
-    pos = 0
-    while (first := upper.find(sentence, pos)) >= 0:
-        cut_before = _TOKEN_CUT.search(backwards, size - first)
-        start = max(pos, size - cut_before.start()) if cut_before else pos
-        cut_after = _TOKEN_CUT.search(sentence, first + _PIECE_CHARS)
-        end = cut_after.start() if cut_after else size
-        piece = sentence[start:end]
-        yield sum(1 for token in tokenizer.tokenize(piece) if token.isupper())
-        if cut_after is None:
+    pos = 0  # where the next piece may start (after a cut)
+    while (at := next_hint(pos)) < size:
+        start = pos
+        for cut in _TOKEN_CUT.finditer(sentence, pos, at + 1):
+            start = cut.end()
+        after = _TOKEN_CUT.search(sentence, at + _PIECE_CHARS if long_sentence else at)
+        piece = sentence[start : after.start() if after else size]
+        if len(piece) <= _PIECE_CACHE_CHARS:
+            yield _remembered_capitals(piece)
+        else:
+            yield _capitals(piece)
+        if after is None:
             return
-        pos = cut_after.end()
+        pos = after.end()
+
+
+def _sentence_capitals(sentence: str) -> int:
+    if len(sentence) <= _SENTENCE_CACHE_CHARS:
+        return _remembered_sentence_capitals(sentence)
+    return sum(_piece_counts(sentence))
+
+
+@text.memo(4096)
+def _remembered_sentence_capitals(sentence: str) -> int:
+    return sum(_piece_counts(sentence))
 
 
 def count_capital_words(response: str, stop_at: int | None = None) -> int:
     """Tokens in all capitals, as IFEval counts them: NLTK's ``word_tokenize`` (Punkt
     sentences, then the Treebank word tokenizer), tokens with ``str.isupper()``.
 
-    Only sentences (or, in long sentences, pieces cut at ``_TOKEN_CUT``) holding an
-    uppercase character are word-tokenized (no other token can be all capitals), sentence
-    splitting stops after the last uppercase character, and with ``stop_at`` counting
-    stops once it reaches that number. Raises :class:`text.TooLongToCount` when the count
-    would be needed past the prefix that :func:`_sentence_spans` splits.
+    Only sentences that can hold such a token are word-tokenized, and of them only the
+    pieces (cut at ``_TOKEN_CUT``) that can (see the comment above :data:`_CONTRACTIONS`);
+    sentences are only split when some piece can. With ``stop_at``, counting of a long
+    text stops once it reaches that number (the result is then at least ``stop_at``).
+    Raises :class:`text.TooLongToCount` when the count would be needed past the prefix
+    that :func:`_sentence_spans` splits.
     """
     if stop_at is not None and stop_at <= 0:
         return 0
-    upper = _char_classes()["upper"]
-    last_upper = upper.rfind(response)
-    if last_upper < 0:
+    if len(response) <= text.SENTENCE_SCAN_LIMIT:  # split whole: the count is exact
+        return _remembered_count(response)
+    return _count_capital_words(response, stop_at)
+
+
+@text.memo(256)
+def _remembered_count(response: str) -> int:
+    return _count_capital_words(response, None)
+
+
+def _count_capital_words(response: str, stop_at: int | None) -> int:
+    next_hint = _hint_finder(response)
+    size = len(response)
+    hint = next_hint(0)
+    if hint == size:
         return 0
     spans, covered = _sentence_spans(response)
     count = 0
     for start, end in spans:
-        if start > last_upper:
-            return count
-        if upper.find(response, start, end) < 0:
+        if hint >= end:
             continue
-        for found in _capital_tokens(response[start:end], upper):
-            count += found
-            if stop_at is not None and count >= stop_at:
-                return count
-    if last_upper >= covered:
+        sentence = response[start:end]
+        if len(sentence) <= _WHOLE_SENTENCE_CHARS:
+            count += _sentence_capitals(sentence)
+        else:
+            for found in _piece_counts(sentence):
+                count += found
+                if stop_at is not None and count >= stop_at:
+                    return count
+        if stop_at is not None and count >= stop_at:
+            return count
+        hint = next_hint(end)
+        if hint == size:
+            return count
+    if next_hint(covered) < size:
         raise text.too_long("words in capitals", response)
     return count
 
@@ -313,10 +531,23 @@ def _first_char(response: str, kind: str) -> str:
     return f"{response[index]!r} at character {index + 1}" if index >= 0 else ""
 
 
+@text.memo(256)
+def _remembered_language(response: str) -> str:
+    return detect_language(response)
+
+
+def _language(response: str) -> str:
+    """:func:`detect_language` (deterministic), remembered for recent texts: loose checks
+    detect the response again."""
+    if len(response) <= text.SPAN_CACHE_CHARS:
+        return _remembered_language(response)
+    return detect_language(response)
+
+
 def _english_verdict(response: str, case_ok: bool, case_problem: str, case_note: str) -> Verdict:
     if not case_ok:
         return failed(case_problem)
-    detected = detect_language(response)
+    detected = _language(response)
     if detected == UNDETECTABLE:
         return passed(f"{case_note}; no language detectable (counted as English)")
     if detected != "en":
@@ -767,6 +998,38 @@ def _keyword_pattern(word: str) -> re.Pattern[str]:
     return re.compile(re.escape(word), re.IGNORECASE)
 
 
+def _ascii_folded(response: str) -> str | None:
+    """``response.lower()`` if, in it, an ASCII phrase's lowercase occurs exactly where
+    IGNORECASE matches the phrase in ``response``; else None. That holds unless the text
+    has a character beyond ASCII that IGNORECASE matches with an ASCII letter (such as a
+    dotless i; see :func:`text.folding_partners`): any other character matches an ASCII
+    character only if it lowercases to it, and lowercases to one only if it matches."""
+    if response.isascii():
+        return response.lower()
+    if any(char in response for char in text.folding_partners(re)):
+        return None
+    lowered = response.lower()
+    return lowered if len(lowered) == len(response) else None
+
+
+def _keyword_at(response: str, folded: str | None, word: str) -> int:
+    """Where ``word`` first occurs in ``response``, case-insensitively (-1: nowhere)."""
+    if folded is not None and word.isascii():
+        return folded.find(word.lower())
+    match = _keyword_pattern(word).search(response)
+    return match.start() if match else -1
+
+
+def _keyword_count(
+    response: str, folded: str | None, word: str, cap: int | None
+) -> tuple[int, bool]:
+    """Case-insensitive occurrences of ``word`` (not overlapping), as :func:`_count`."""
+    if folded is not None and word.isascii():
+        total = folded.count(word.lower())
+        return (cap, True) if cap is not None and total >= cap else (total, False)
+    return _count(_keyword_pattern(word).finditer(response), cap)
+
+
 @register
 class KeywordsExistence(ConstraintType[KeywordsParams]):
     id = "keywords:existence"
@@ -780,7 +1043,8 @@ class KeywordsExistence(ConstraintType[KeywordsParams]):
     )
 
     def check(self, response: str, params: KeywordsParams) -> Verdict:
-        missing = [w for w in params.keywords if not _keyword_pattern(w).search(response)]
+        folded = _ascii_folded(response)
+        missing = [w for w in params.keywords if _keyword_at(response, folded, w) < 0]
         if missing:
             words = noun("keywords", len(missing))
             return failed(f"missing {words} {', '.join(_quote(w) for w in missing)}")
@@ -791,15 +1055,15 @@ class ForbiddenParams(Params):
     forbidden_words: list[Phrase] = Field(min_length=1, max_length=100)
 
 
-def _has_whole_word(response: str, word: str) -> bool:
+def _has_whole_word(response: str, folded: str | None, word: str) -> bool:
     """IFEval's ``\bword\b`` search (case-insensitive), with ``word`` taken literally. The
     plain search is much faster than one starting with ``\b``, and a whole-word match can
     only start where a plain match does."""
-    first = _keyword_pattern(word).search(response)
-    if first is None:
+    first = _keyword_at(response, folded, word)
+    if first < 0:
         return False
     whole = re.compile(r"\b" + re.escape(word) + r"\b", re.IGNORECASE)
-    return whole.search(response, first.start()) is not None
+    return whole.search(response, first) is not None
 
 
 @register
@@ -815,7 +1079,10 @@ class ForbiddenWords(ConstraintType[ForbiddenParams]):
     )
 
     def check(self, response: str, params: ForbiddenParams) -> Verdict:
-        found = [w for w in sorted(set(params.forbidden_words)) if _has_whole_word(response, w)]
+        folded = _ascii_folded(response)
+        found = [
+            w for w in sorted(set(params.forbidden_words)) if _has_whole_word(response, folded, w)
+        ]
         if found:
             words = noun("words", len(found))
             return failed(f"found forbidden {words} {', '.join(_quote(w) for w in found)}")
@@ -851,7 +1118,7 @@ class KeywordFrequency(ConstraintType[FrequencyParams]):
     def check(self, response: str, params: FrequencyParams) -> Verdict:
         keyword = params.keyword.strip()
         cap = _cap(response, params.frequency)
-        count, capped = _count(_keyword_pattern(keyword).finditer(response), cap)
+        count, capped = _keyword_count(response, _ascii_folded(response), keyword, cap)
         return _relation_verdict(
             count, params.relation, params.frequency, f"occurrences of {_quote(keyword)}", capped
         )

@@ -17,9 +17,10 @@ FAMILY_MODULES = (
     "vff.constraints.length",
     "vff.constraints.lexical",
     "vff.constraints.language",
+    "vff.constraints.ifbench",
 )
 
-_ID = re.compile(r"^[a-z][a-z0-9_]*:[a-z][a-z0-9_]*$")
+_ID = re.compile(r"^[a-z][a-z0-9_]*:[a-z][a-z0-9_-]*$")
 _TYPES: dict[str, ConstraintType[Any]] = {}
 _loaded = False
 

@@ -1,0 +1,291 @@
+"""Text measurements IFBench's checks are defined by (private to :mod:`vff.constraints.ifbench`).
+
+* :func:`split_sentences`: the rule-based sentence splitter IFBench's reference uses for
+  most sentence checks (a sequence of regular-expression rewrites that protect abbreviation
+  and number dots, then cut after every ``.``, ``?`` and ``!``). Re-implemented here from its
+  behaviour; every pattern is fixed (nothing is built from user input) and linear.
+* :func:`word_tokens`, :func:`first_tokens`, :func:`last_tokens`: NLTK's ``word_tokenize``
+  (Punkt sentences with vff's shipped English model, then the Treebank word tokenizer),
+  with bounded work on long texts.
+* :func:`stopwords`: NLTK's English stopword list, shipped in ``data/stopwords``.
+* :func:`looks_like_verb`: vff's stand-in for a part-of-speech tagger (see its docstring).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import string
+from collections.abc import Iterator
+from pathlib import Path
+
+from vff.constraints import text
+
+PUNCTUATION = string.punctuation
+#: Deletes ASCII punctuation (``str.translate``), as the reference's ``maketrans`` table.
+DELETE_PUNCTUATION = str.maketrans("", "", PUNCTUATION)
+#: What the reference strips from word edges: ASCII punctuation and the space.
+EDGE = PUNCTUATION + " "
+
+_STOPWORDS = Path(__file__).parent / "data" / "stopwords" / "english"
+
+
+@functools.cache
+def stopwords() -> frozenset[str]:
+    """NLTK's English stopwords (the list IFBench's reference reads)."""
+    with open(_STOPWORDS, encoding="utf-8") as fh:
+        return frozenset(line.strip() for line in fh if line.strip())
+
+
+# --------------------------------------------------------------------------------------
+# The rule-based splitter. Markers: "<prd>" stands for a protected dot, "<stop>" for a cut.
+
+_LETTER = "([A-Za-z])"
+_Rules = tuple[tuple[re.Pattern[str], str], ...]
+
+
+def _compile_rules() -> tuple[_Rules, _Rules]:
+    starters = (
+        r"(Mr|Mrs|Ms|Dr|Prof|Capt|Cpt|Lt|He\s|She\s|It\s|They\s|Their\s|Our\s|We\s|But\s"
+        r"|However\s|That\s|This\s|Wherever)"
+    )
+    acronym = "([A-Z][.][A-Z][.](?:[A-Z][.])?)"
+    suffixes = "(Inc|Ltd|Jr|Sr|Co)"
+    return (
+        (re.compile("(Mr|St|Mrs|Ms|Dr)[.]"), r"\1<prd>"),
+        (re.compile("[.](com|net|org|io|gov|edu|me)"), r"<prd>\1"),
+        (re.compile("([0-9])[.]([0-9])"), r"\1<prd>\2"),
+    ), (
+        (re.compile(r"\s" + _LETTER + "[.] "), r" \1<prd> "),
+        (re.compile(acronym + " " + starters), r"\1<stop> \2"),
+        (re.compile(_LETTER + "[.]" + _LETTER + "[.]" + _LETTER + "[.]"), r"\1<prd>\2<prd>\3<prd>"),
+        (re.compile(_LETTER + "[.]" + _LETTER + "[.]"), r"\1<prd>\2<prd>"),
+        (re.compile(" " + suffixes + "[.] " + starters), r" \1<stop> \2"),
+        (re.compile(" " + suffixes + "[.]"), r" \1<prd>"),
+        (re.compile(" " + _LETTER + "[.]"), r" \1<prd>"),
+    )
+
+
+_EARLY, _LATE = _compile_rules()
+_DOT_RUNS = re.compile(r"\.{2,}")
+
+
+def _dot_run(match: re.Match[str]) -> str:
+    return "<prd>" * len(match.group(0)) + "<stop>"
+
+
+def split_sentences(value: str) -> tuple[str, ...]:
+    """Sentences as IFBench's reference splits them (stripped; a trailing empty one
+    dropped). Results for texts up to :data:`text.SPAN_CACHE_CHARS` are remembered."""
+    if len(value) <= text.SPAN_CACHE_CHARS:
+        return _remembered_split(value)
+    last = _last_long
+    if last and last[0] == value:
+        return last[1]
+    result = _split(value)
+    _last_long[:] = [value, result]
+    return result
+
+
+#: The last long text split and its sentences (a response is checked by several types).
+_last_long: list = []
+
+
+def _split(value: str) -> tuple[str, ...]:
+    work = f" {value}  ".replace("\n", " ")
+    for pattern, replacement in _EARLY:
+        work = pattern.sub(replacement, work)
+    work = _DOT_RUNS.sub(_dot_run, work)
+    if "Ph.D" in work:
+        work = work.replace("Ph.D.", "Ph<prd>D<prd>")
+    for pattern, replacement in _LATE:
+        work = pattern.sub(replacement, work)
+    for before, after in ((".”", "”."), ('."', '".'), ('!"', '"!'), ('?"', '"?')):
+        work = work.replace(before, after)
+    for mark in ".?!":
+        work = work.replace(mark, mark + "<stop>")
+    pieces = [piece.strip() for piece in work.replace("<prd>", ".").split("<stop>")]
+    if pieces and not pieces[-1]:
+        pieces.pop()
+    return tuple(pieces)
+
+
+_remembered_split = text.memo(256)(_split)
+
+
+# --------------------------------------------------------------------------------------
+# NLTK's word_tokenize, bounded
+
+#: Sentences are tokenized in pieces of about this many characters (cut where neither
+#: tokenizer looks across, see :data:`vff.constraints.text.TOKEN_CUT`).
+_PIECE = 2_000
+#: A piece longer than this (no such cut for that long) is not tokenized: the check fails
+#: saying so (the Treebank tokenizer spends seconds on a megabyte of punctuation).
+MAX_PIECE = 20_000
+
+
+def _treebank():  # noqa: ANN202 - the tokenizer function
+    from vff.constraints.ifeval import _treebank as treebank
+
+    return treebank()
+
+
+def _sentence_tokens(sentence: str) -> Iterator[str]:
+    """The Treebank tokens of one sentence, lazily, piece by piece."""
+    tokenize = _treebank()
+    start = 0
+    while start < len(sentence):
+        cut = (
+            text.TOKEN_CUT.search(sentence, start + _PIECE)
+            if len(sentence) - start > 2 * _PIECE
+            else None
+        )
+        end = cut.start() if cut else len(sentence)
+        if end - start > MAX_PIECE:
+            raise text.TooLongToCount(
+                f"too long to split into words: {end - start:,} characters without a break "
+                "between two words"
+            )
+        yield from tokenize(sentence[start:end])
+        start = cut.end() if cut else len(sentence)
+
+
+def word_tokens(value: str) -> Iterator[str]:
+    """``nltk.word_tokenize(value)``, lazily. Raises :class:`text.TooLongToCount` once the
+    tokens are needed past the prefix that Punkt can split within its budget."""
+    spans, covered = text.sentence_spans(value)
+    for start, end in spans:
+        if end >= covered and covered < len(value):
+            raise text.too_long("words", value)
+        yield from _sentence_tokens(value[start:end])
+    if covered < len(value):
+        raise text.too_long("words", value)
+
+
+def first_tokens(value: str, count: int) -> list[str]:
+    """The first ``count`` tokens of ``nltk.word_tokenize(value)`` (fewer if it has fewer).
+
+    Tokens of the prefix that :func:`text.sentence_spans` covers are exact up to its cut,
+    so only the last (cut) sentence needs care."""
+    spans, covered = text.sentence_spans(value)
+    out: list[str] = []
+    for start, end in spans:
+        sentence = value[start:end]
+        if end >= covered and covered < len(value):
+            # the prefix's last sentence continues past the cut: its tokens are exact
+            # except possibly the last one
+            tokens = list(_sentence_tokens(sentence))[:-1]
+            out.extend(tokens)
+            if len(out) >= count:
+                return out[:count]
+            raise text.too_long("words", value)
+        for token in _sentence_tokens(sentence):
+            out.append(token)
+            if len(out) >= count:
+                return out
+    if covered < len(value):
+        raise text.too_long("words", value)
+    return out
+
+
+#: How far from the end the last tokens are looked for in a long text.
+_TAIL = 4_000
+
+
+def last_tokens(value: str, count: int) -> list[str]:
+    """The last ``count`` tokens of ``nltk.word_tokenize(value)`` (fewer if it has fewer).
+
+    A long text is tokenized from a cut near its end: Punkt and the Treebank tokenizer
+    give a suffix that starts at such a cut the same sentences and tokens as the text."""
+    if len(value) > 2 * _TAIL:
+        cut = text.TOKEN_CUT.search(value, len(value) - _TAIL)
+        if cut is not None:
+            tail = value[cut.end() :]
+            tokens = [t for s, e in text.punkt_spans(tail) for t in _sentence_tokens(tail[s:e])]
+            if len(tokens) >= count:
+                return tokens[-count:]
+    tokens = list(word_tokens(value))
+    return tokens[-count:] if count else []
+
+
+# --------------------------------------------------------------------------------------
+# Verbs
+
+# Common English verbs in their base form (vff's own list), used by looks_like_verb.
+_VERBS = """
+accept achieve act add address adjust admire admit adopt advise affect agree aim allow
+alter analyze analyse answer apologize appear apply appreciate approach approve argue
+arrange arrive ask assess assign assist assume attach attack attempt attend avoid bake
+balance be bear beat become begin believe belong bend bet bind bite blame blend blow boil
+book borrow bother break breathe bring brush build burn buy calculate call calm care carry
+catch cause celebrate change charge chase check cheer choose cite claim clarify classify
+clean clear climb close collect combine come compare compile complete compose compute
+conceive concentrate conclude conduct confirm connect consider construct consult contact
+contain continue contrast contribute control convert convince cook copy correct count
+cover craft crawl create cross cry cultivate cut dance deal debate decide declare decorate
+define delete deliver demonstrate deny depend describe design destroy detail detect
+determine develop devise dig direct discover discuss dive divide do document donate draft
+drag draw dream dress drink drive drop dry earn eat edit educate elaborate eliminate
+embrace emphasize employ enable encourage end engage enhance enjoy ensure enter establish
+estimate evaluate examine exchange exist expand expect experience experiment explain
+explore express extend extract face fail fall feed feel fetch fight figure fill find
+finish fit fix fly focus fold follow forget forgive form formulate frame gain gather
+generate get give glance go grab grant greet grow guess guide handle hang happen hate have
+head hear help hide highlight hire hit hold hope hunt hurry identify ignore illustrate
+imagine implement improve include increase indicate inform inspect install integrate
+interpret introduce invent investigate invite join judge jump justify keep kick kill
+kneel knock know label land laugh launch lay lead lean learn leave lend let lie lift like
+limit link list listen live load locate look lose love maintain make manage map mark
+master match measure meet memorize mention merge mind minimize miss mix modify monitor
+move multiply name navigate need negotiate note notice observe obtain offer open operate
+order organize outline overcome own paint pass pause pay perform persuade pick picture
+place plan plant play point polish ponder pour practice practise praise pray predict
+prefer prepare present preserve press pretend prevent print prioritize proceed process
+produce program promise promote propose protect prove provide publish pull punch purchase
+pursue push put question quit quote raise rank rate reach read realize rebuild recall
+receive recognize recommend record recover reduce reflect refuse regard reject relate
+relax release rely remain remember remind remove repair repeat replace reply report
+represent request require research resolve respect respond rest restore retain retire
+return reveal review revise rewrite ride ring rise risk roll rotate run save say scan
+schedule search see seek select sell send separate serve set settle shake shape share
+shift shine shoot shop show shut sign simplify sing sink sit sketch skip sleep slide slow
+smell smile solve sort speak specify spell spend split spread stand start state stay
+steal step stick stop store strengthen stretch strike structure study submit succeed
+suggest summarize supply support suppose surround survive swim switch take talk taste
+teach tear tell tend test thank think throw tie touch trace track train transform
+translate travel treat trust try turn type understand undertake unite unlock update use
+validate value verify view visit wait wake walk want warn wash watch wear welcome whisper
+win wish wonder work worry wrap write yell
+"""
+
+#: Words ending in -ing that are not verb forms.
+_ING_NOUNS = frozenset(
+    "anything bring ceiling cling during evening everything king morning nothing ping "
+    "pudding ring sibling something spring sting string swing thing viking wing".split()
+)
+
+
+@functools.cache
+def _verb_forms() -> frozenset[str]:
+    forms: set[str] = set()
+    for verb in _VERBS.split():
+        forms.add(verb)
+        forms.add(verb + "es" if verb.endswith(("s", "sh", "ch", "x", "z", "o")) else verb + "s")
+        stem = verb[:-1] if verb.endswith("e") and not verb.endswith("ee") else verb
+        forms.add(stem + "ing")
+        forms.add(verb + "d" if verb.endswith("e") else stem + "ed")
+        if verb.endswith("y") and len(verb) > 2 and verb[-2] not in "aeiou":
+            forms.add(verb[:-1] + "ies")
+            forms.add(verb[:-1] + "ied")
+    return frozenset(forms)
+
+
+def looks_like_verb(token: str) -> bool:
+    """Whether a token is (probably) a verb: a form of one of the common verbs vff lists
+    (base form, -s, -ed, -ing), or a word of five or more letters ending in "ing" that is
+    not one of a few nouns. A deterministic stand-in for NLTK's averaged-perceptron
+    tagger, which IFBench's reference uses and which vff cannot ship."""
+    word = token.lower()
+    if word in _verb_forms():
+        return True
+    return word.isalpha() and len(word) >= 5 and word.endswith("ing") and word not in _ING_NOUNS
