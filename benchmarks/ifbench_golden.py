@@ -13,6 +13,10 @@ It must run in a separate, throwaway environment, never in vff's::
     /tmp/ifbench-ref/bin/pip install nltk==3.10.4 emoji==2.16.0 syllapy==0.8.0
     NLTK_DATA=/path/to/nltk_cache /tmp/ifbench-ref/bin/python benchmarks/ifbench_golden.py
 
+With ``--time N`` it writes nothing: it scores strict + loose N times (after one warm-up
+run) and prints the best wall time and the verdicts as JSON; ``benchmarks/ifbench_speed.py``
+uses that to compare vff with the reference.
+
 ``NLTK_DATA`` must hold NLTK's ``tokenizers/punkt_tab`` and ``corpora/stopwords`` (the
 wheel ``llama-index-core`` ships both under ``llama_index/core/_static/nltk_cache/``).
 
@@ -97,6 +101,8 @@ def main() -> int:
     except LookupError:
         pass
 
+    if len(sys.argv) == 3 and sys.argv[1] == "--time":
+        return _time(evaluation_lib, instructions_registry, int(sys.argv[2]))
     inputs = evaluation_lib.read_prompt_list(str(DATA / "IFBench_test.jsonl"))
     responses = evaluation_lib.read_prompt_to_response_dict(str(DATA / "sample_output.jsonl"))
     OUT.mkdir(parents=True, exist_ok=True)
@@ -135,6 +141,30 @@ def main() -> int:
             file=sys.stderr,
         )
     print(f"ZeroDivisionError caught {counts['zero_division']} times", file=sys.stderr)
+    return 0
+
+
+def _time(evaluation_lib, registry, repeat: int) -> int:
+    """``--time N``: score strict + loose N times (fresh inputs each time, as a new run
+    reads them), print the best wall time and the verdicts as JSON (for
+    ``benchmarks/ifbench_speed.py``)."""
+    import time
+
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    responses = evaluation_lib.read_prompt_to_response_dict(str(DATA / "sample_output.jsonl"))
+    best, verdicts = float("inf"), []
+    for run in range(repeat + 1):  # the first run warms up (imports, NLTK data, patterns)
+        inputs = evaluation_lib.read_prompt_list(str(DATA / "IFBench_test.jsonl"))
+        start = time.perf_counter()
+        verdicts = [
+            _evaluate(evaluation_lib, registry, inp, responses, "strict")
+            + _evaluate(evaluation_lib, registry, inp, responses, "loose")
+            for inp in inputs
+        ]
+        if run:
+            best = min(best, time.perf_counter() - start)
+    print(json.dumps({"seconds": best, "verdicts": verdicts}))
     return 0
 
 

@@ -191,6 +191,7 @@ def test_docs_constraint_table_matches_the_registry() -> None:
 
 
 IFEVAL = Path(__file__).resolve().parent / "data" / "ifeval"
+IFBENCH = Path(__file__).resolve().parent / "data" / "ifbench"
 
 
 def flat(output: str) -> str:
@@ -208,6 +209,18 @@ def test_check_with_suite_ifeval_gives_the_reference_totals(tmp_path: Path) -> N
     assert "431/541" in loose.output and "714/834" in loose.output
     wrong = runner.invoke(app, ["check", "--suite", "ifeval"])
     assert wrong.exit_code == 2
+
+
+def test_check_with_suite_ifbench_gives_the_reference_totals_plus_start_verb() -> None:
+    # IFBench's published totals on its sample outputs: 77/294, 93/335 strict and 88/294,
+    # 109/335 loose. vff accepts all six words:start_verb first words; the published totals
+    # imply the reference's POS tagger accepted three (docs/ifeval-compat.md): +3 each.
+    responses = IFBENCH / "sample_output.jsonl"
+    strict = runner.invoke(app, ["check", "--suite", "ifbench", str(responses)])
+    assert strict.exit_code == 0, strict.output
+    assert "80/294" in strict.output and "96/335" in strict.output
+    loose = runner.invoke(app, ["check", "--suite", "ifbench", str(responses), "--loose"])
+    assert "91/294" in loose.output and "112/335" in loose.output
 
 
 def test_skip_invalid_counts_instead_of_stopping(tmp_path: Path, samples: Path) -> None:

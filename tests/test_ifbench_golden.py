@@ -59,6 +59,8 @@ def _verdicts(mode: str) -> list[tuple[dict[str, Any], list[tuple[bool, str]]]]:
         for type_id, kwargs in zip(row["instruction_id_list"], row["kwargs"], strict=True):
             constraint = make(type_id, {k: v for k, v in kwargs.items() if v is not None})
             verdict = constraint.check(response, loose=mode == "loose")
+            # vff eval scores both modes at once: it must give the same verdicts
+            assert constraint.check_both(response)[mode == "loose"] == verdict
             verdicts.append((verdict.ok, verdict.reason))
         out.append((row, verdicts))
     return out

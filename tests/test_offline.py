@@ -6,7 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-DATA = Path(__file__).resolve().parent / "data" / "ifeval"
+DATA = Path(__file__).resolve().parent / "data"
+RESPONSES = {
+    "ifeval": DATA / "ifeval" / "input_response_data_gpt4_20231107_145030.jsonl",
+    "ifbench": DATA / "ifbench" / "sample_output.jsonl",
+}
 
 BLOCK_AND_RUN = """
 import socket, sys
@@ -25,11 +29,11 @@ app()
 """
 
 
-def score(tmp_path: Path, name: str, *extra: str) -> bytes:
+def score(tmp_path: Path, name: str, *extra: str, suite: str = "ifeval") -> bytes:
     out = tmp_path / name
-    responses = DATA / "input_response_data_gpt4_20231107_145030.jsonl"
+    responses = RESPONSES[suite]
     proc = subprocess.run(
-        [sys.executable, "-c", BLOCK_AND_RUN, "check", "--suite", "ifeval", str(responses), "-o", str(out), *extra],
+        [sys.executable, "-c", BLOCK_AND_RUN, "check", "--suite", suite, str(responses), "-o", str(out), *extra],
         capture_output=True, text=True, timeout=600,
         env={"PATH": "", "PYTHONHASHSEED": name[-1], "HOME": str(tmp_path), "NLTK_DATA": str(tmp_path / "none")},
     )  # fmt: skip
@@ -45,3 +49,12 @@ def test_ifeval_scores_offline_and_identically(tmp_path: Path) -> None:
     assert first.count(b'"follow_all_instructions": true') == 417
     loose = score(tmp_path, "loose3", "--loose")
     assert loose.count(b'"follow_all_instructions": true') == 431
+
+
+def test_ifbench_scores_offline_and_identically(tmp_path: Path) -> None:
+    first = score(tmp_path, "strict1", suite="ifbench")
+    second = score(tmp_path, "strict2", suite="ifbench")
+    assert first == second
+    assert first.count(b'"follow_all_instructions": true') == 80
+    loose = score(tmp_path, "loose3", "--loose", suite="ifbench")
+    assert loose.count(b'"follow_all_instructions": true') == 91

@@ -39,3 +39,13 @@ def verify(sample: Sample, response: str, *, loose: bool = False) -> Result:
     """Check ``response`` against every constraint of ``sample``."""
     verdicts = tuple(c.check(response, loose=loose) for c in sample.constraints)
     return Result(sample, response, verdicts, loose)
+
+
+def verify_both(sample: Sample, response: str) -> tuple[Result, Result]:
+    """``(strict, loose)`` results, as two :func:`verify` calls, checking the response
+    itself once per constraint."""
+    pairs = [c.check_both(response) for c in sample.constraints]
+    return (
+        Result(sample, response, tuple(p[0] for p in pairs)),
+        Result(sample, response, tuple(p[1] for p in pairs), loose=True),
+    )

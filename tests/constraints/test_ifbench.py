@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vff.constraints import ConstraintError, all_types, get_type, make
+from vff.constraints import ConstraintError, all_types, get_type, ifbench, make
 from vff.constraints import _ifbench_text as tx
 
 IFBENCH = sorted(t.id for t in all_types() if type(t).__module__ == "vff.constraints.ifbench")
@@ -443,8 +443,8 @@ HOSTILE = {
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
-def test_hostile_megabyte_inputs_get_a_verdict_quickly(name: str) -> None:
-    text = HOSTILE[name]
+def test_hostile_inputs_at_the_size_cap_get_a_verdict(name: str) -> None:
+    text = HOSTILE[name][: ifbench.MAX_CHARS]  # the most an IFBench check reads
     for type_id in IFBENCH:
         constraint = make(type_id, get_type(type_id).example)
         start = time.perf_counter()
@@ -452,3 +452,14 @@ def test_hostile_megabyte_inputs_get_a_verdict_quickly(name: str) -> None:
         elapsed = time.perf_counter() - start
         assert isinstance(verdict.ok, bool) and isinstance(verdict.reason, str), type_id
         assert elapsed < 20, (type_id, elapsed)
+
+
+def test_responses_over_the_cap_fail_unread_with_a_clear_reason() -> None:
+    words = make("count:word_count_range", {"min_words": 1, "max_words": 10**6})
+    at_cap = ("word " * (ifbench.MAX_CHARS // 5))[: ifbench.MAX_CHARS]
+    assert words.check(at_cap).ok
+    verdict = words.check(at_cap + "x", loose=True)
+    assert not verdict.ok
+    assert verdict.reason == "response too long to check: 100,001 characters (limit 100,000)"
+    # other families keep the general limit
+    assert make("length:characters", {"relation": "at least", "n": 1}).check(at_cap + "x").ok

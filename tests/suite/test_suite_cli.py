@@ -89,7 +89,7 @@ def test_impossible_request_is_refused_and_writes_nothing(tmp_path: Path) -> Non
 
 def test_bad_names_list_what_is_allowed(tmp_path: Path) -> None:
     cases = [
-        (["suite", "show", "nope"], "unknown suite 'nope'; known suites: ifeval, vff-core"),
+        (["suite", "show", "nope"], "unknown suite 'nope'; known suites: ifbench, ifeval, vff-core"),
         (
             ["suite", "show", "vff-core", "--split", "train"],
             "has no split 'train'; its splits: test, dev",

@@ -204,8 +204,16 @@ def last_tokens(value: str, count: int) -> list[str]:
             tokens = [t for s, e in text.punkt_spans(tail) for t in _sentence_tokens(tail[s:e])]
             if len(tokens) >= count:
                 return tokens[-count:]
-    tokens = list(word_tokens(value))
-    return tokens[-count:] if count else []
+    spans, covered = text.sentence_spans(value)
+    if covered < len(value):
+        tokens = list(word_tokens(value))  # raises: the text cannot be split in budget
+        return tokens[-count:] if count else []
+    out: list[str] = []
+    for start, end in reversed(list(spans)):  # tokens never cross sentences
+        out[:0] = _sentence_tokens(value[start:end])
+        if len(out) >= count:
+            break
+    return out[-count:] if count else []
 
 
 # --------------------------------------------------------------------------------------

@@ -163,6 +163,9 @@ class ConstraintType(Generic[P]):
     phrasings: ClassVar[tuple[str, ...]]
     #: Parameters of a typical use: shown by ``vff constraints show`` and used by the tests.
     example: ClassVar[dict[str, Any]] = {}
+    #: Longer responses fail this type unread ("too long to check"); at most
+    #: :data:`MAX_RESPONSE_CHARS`.
+    max_chars: ClassVar[int] = MAX_RESPONSE_CHARS
 
     @property
     def family(self) -> str:
@@ -244,28 +247,48 @@ class Constraint:
         """Check a response, strictly or with IFEval's loose variants.
 
         An empty (or whitespace-only) response follows no constraint, and a response over
-        :data:`MAX_RESPONSE_CHARS` is refused without being parsed.
+        the type's :attr:`ConstraintType.max_chars` (at most :data:`MAX_RESPONSE_CHARS`) is
+        refused without being parsed.
         """
-        if len(response) > MAX_RESPONSE_CHARS:
+        limit = self.max_chars
+        if len(response) > limit:
             return failed(
-                f"response too long to check: {len(response):,} characters "
-                f"(limit {MAX_RESPONSE_CHARS:,})"
+                f"response too long to check: {len(response):,} characters (limit {limit:,})"
             )
         if not response.strip():
             return failed("empty response")
         if not loose:
             return self.type.check(response, self.params)
-        first: Verdict | None = None
+        return self._loose(response, self.type.check(response, self.params))
+
+    def check_both(self, response: str) -> tuple[Verdict, Verdict]:
+        """``(strict, loose)`` verdicts, the same as two :meth:`check` calls, but the
+        response itself is checked once."""
+        strict = self.check(response)
+        if strict.ok or not response.strip() or len(response) > self.max_chars:
+            return strict, strict
+        return strict, self._loose(response, strict)
+
+    @property
+    def max_chars(self) -> int:
+        """The longest response this constraint reads."""
+        return min(self.type.max_chars, MAX_RESPONSE_CHARS)
+
+    def _loose(self, response: str, strict: Verdict) -> Verdict:
+        """The first passing loose variant's verdict, else the strict one. A variant equal
+        to one already checked (no ``*`` to remove, a one-line response) is not re-checked:
+        the verdict depends only on the text."""
+        if strict.ok:
+            return strict
+        seen = {response}
         for variant in loose_variants(response):
-            if not variant.strip():
+            if variant in seen or not variant.strip():
                 continue
+            seen.add(variant)
             verdict = self.type.check(variant, self.params)
             if verdict.ok:
                 return verdict
-            if first is None:
-                first = verdict
-        assert first is not None  # the response itself is non-empty
-        return first
+        return strict
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: ``{"type": id, "params": {...}}``."""

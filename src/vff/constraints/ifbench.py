@@ -26,6 +26,10 @@ Deliberate differences:
 * Parameters that cannot mean anything are rejected: blank keywords, separators or options;
   sentence and word positions and cycle lengths below 1; ``min_words`` above
   ``max_words``; ``n_end`` below ``n_start``.
+* Responses over :data:`MAX_CHARS` (100,000) characters fail every IFBench type unread
+  ("too long to check"): the checks walk words and sentences in Python, and the cap keeps
+  each one bounded on hostile output. Benchmark responses are far shorter (IFBench's
+  sample outputs: at most a few thousand characters).
 * NLTK-tokenized checks (``words:words_position``, ``words:keywords_specific_position``,
   ``format:title_case``, ``words:start_verb``) on long texts with very many possible
   sentence ends fail saying so when the part Punkt can split within its budget does not
@@ -49,6 +53,7 @@ from vff.constraints import text
 from vff.constraints.base import (
     ConstraintType,
     NoParams,
+    P,
     Params,
     Verdict,
     failed,
@@ -56,6 +61,16 @@ from vff.constraints.base import (
     quantity,
 )
 from vff.constraints.registry import register
+
+#: IFBench checks read at most this many characters of a response (see the module notes).
+MAX_CHARS = 100_000
+
+
+class IFBenchType(ConstraintType[P]):
+    """An IFBench constraint type: responses over :data:`MAX_CHARS` fail unread."""
+
+    max_chars = MAX_CHARS
+
 
 # --------------------------------------------------------------------------------------
 # Parameters
@@ -118,7 +133,7 @@ class WordRangeParams(Params):
 
 
 @register
-class WordCountRange(ConstraintType[WordRangeParams]):
+class WordCountRange(IFBenchType[WordRangeParams]):
     id = "count:word_count_range"
     summary = "Between min_words and max_words words (runs of word characters)."
     params_model = WordRangeParams
@@ -147,7 +162,7 @@ def _unique_words(response: str) -> int:
 
 
 @register
-class UniqueWordCount(ConstraintType[NParams]):
+class UniqueWordCount(IFBenchType[NParams]):
     id = "count:unique_word_count"
     summary = "At least N distinct words (lowercased, punctuation stripped from the edges)."
     params_model = NParams
@@ -175,7 +190,7 @@ class SmallNParams(Params):
 
 
 @register
-class ConjunctionCount(ConstraintType[SmallNParams]):
+class ConjunctionCount(IFBenchType[SmallNParams]):
     id = "count:conjunctions"
     summary = "At least small_n different coordinating conjunctions (FANBOYS)."
     params_model = SmallNParams
@@ -207,7 +222,7 @@ PERSON_NAMES = (
 
 
 @register
-class PersonNameCount(ConstraintType[NParams]):
+class PersonNameCount(IFBenchType[NParams]):
     id = "count:person_names"
     summary = "At least N different names from IFBench's list of 50 first names appear."
     params_model = NParams
@@ -234,7 +249,7 @@ class PersonNameCount(ConstraintType[NParams]):
 
 
 @register
-class NumbersCount(ConstraintType[NParams]):
+class NumbersCount(IFBenchType[NParams]):
     id = "count:numbers"
     summary = "Exactly N numbers (digit runs, after deleting punctuation)."
     params_model = NParams
@@ -263,7 +278,7 @@ class CycleParams(Params):
 
 
 @register
-class NthWordJapanese(ConstraintType[CycleParams]):
+class NthWordJapanese(IFBenchType[CycleParams]):
     id = "count:words_japanese"
     summary = "Every N-th (whitespace-separated) word contains Japanese script."
     params_model = CycleParams
@@ -290,7 +305,7 @@ _PRONOUNS = frozenset(
 
 
 @register
-class PronounCount(ConstraintType[NParams]):
+class PronounCount(IFBenchType[NParams]):
     id = "count:pronouns"
     summary = "At least N personal pronouns."
     params_model = NParams
@@ -312,7 +327,7 @@ class PronounCount(ConstraintType[NParams]):
 
 
 @register
-class PunctuationCover(ConstraintType[NoParams]):
+class PunctuationCover(IFBenchType[NoParams]):
     id = "count:punctuation"
     summary = "Uses . , ! ? ; : and an interrobang (?! or !? or ‽)."
     phrasings = (
@@ -344,7 +359,7 @@ class KeywordsMultipleParams(Params):
 
 
 @register
-class KeywordsMultiple(ConstraintType[KeywordsMultipleParams]):
+class KeywordsMultiple(IFBenchType[KeywordsMultipleParams]):
     id = "count:keywords_multiple"
     summary = "Five keywords occur exactly 1, 2, 3, 5 and 7 times (case-insensitive substrings)."
     params_model = KeywordsMultipleParams
@@ -388,7 +403,7 @@ class PercentageParams(Params):
 
 
 @register
-class StopWordPercentage(ConstraintType[PercentageParams]):
+class StopWordPercentage(IFBenchType[PercentageParams]):
     id = "ratio:stop_words"
     summary = "Stopwords (NLTK's English list) are at most percentage% of the words."
     params_model = PercentageParams
@@ -424,7 +439,7 @@ def _sentence_kinds(response: str) -> tuple[int, int, int]:
 
 
 @register
-class SentTypeRatio(ConstraintType[NoParams]):
+class SentTypeRatio(IFBenchType[NoParams]):
     id = "ratio:sentence_type"
     summary = "Twice as many declarative sentences (ending in .) as questions (ending in ?)."
     phrasings = (
@@ -444,7 +459,7 @@ class SentTypeRatio(ConstraintType[NoParams]):
 
 
 @register
-class SentBalance(ConstraintType[NoParams]):
+class SentBalance(IFBenchType[NoParams]):
     id = "ratio:sentence_balance"
     summary = "As many declarative (.) as interrogative (?) as exclamatory (!) sentences."
     phrasings = (
@@ -463,13 +478,21 @@ class SentBalance(ConstraintType[NoParams]):
         )
 
 
+def _trigrams(value: str) -> set[tuple[str, str, str]]:
+    """The character trigrams of ``value`` (as tuples: faster to build than slices)."""
+    return set(zip(value, value[1:], value[2:], strict=False))
+
+
+_reference_trigrams = text.memo(64)(_trigrams)  # one reference text, many responses
+
+
 class OverlapParams(Params):
     reference_text: LongText
     percentage: Percent
 
 
 @register
-class NGramOverlap(ConstraintType[OverlapParams]):
+class NGramOverlap(IFBenchType[OverlapParams]):
     id = "ratio:overlap"
     summary = "The share of the response's character trigrams found in a reference text is percentage ± 2."
     params_model = OverlapParams
@@ -481,12 +504,10 @@ class NGramOverlap(ConstraintType[OverlapParams]):
     )
 
     def check(self, response: str, params: OverlapParams) -> Verdict:
-        mine = {response[i : i + 3] for i in range(len(response) - 2)}
+        mine = _trigrams(response)
         if not mine:
             return failed("too short to have character trigrams")
-        ref = params.reference_text
-        theirs = {ref[i : i + 3] for i in range(len(ref) - 2)}
-        share = len(mine & theirs) / len(mine) * 100
+        share = len(mine & _reference_trigrams(params.reference_text)) / len(mine) * 100
         return _ok(
             params.percentage - 2 <= share <= params.percentage + 2,
             f"trigram overlap {share:.1f}%",
@@ -495,7 +516,7 @@ class NGramOverlap(ConstraintType[OverlapParams]):
 
 
 @register
-class SentenceCharsUniqueWords(ConstraintType[NoParams]):
+class SentenceCharsUniqueWords(IFBenchType[NoParams]):
     id = "ratio:sentence_words"
     summary = "Exactly three sentences, all of the same length in characters."
     phrasings = (
@@ -521,7 +542,7 @@ class SentenceCharsUniqueWords(ConstraintType[NoParams]):
 
 
 @register
-class IncrementingAlliteration(ConstraintType[NoParams]):
+class IncrementingAlliteration(IFBenchType[NoParams]):
     id = "sentence:alliteration_increment"
     summary = "Each sentence has more alliterating words (same first letter, in a row) than the one before."
     phrasings = (
@@ -562,7 +583,7 @@ class SentenceKeywordParams(Params):
 
 
 @register
-class IncludeKeyword(ConstraintType[SentenceKeywordParams]):
+class IncludeKeyword(IFBenchType[SentenceKeywordParams]):
     id = "sentence:keyword"
     summary = "The N-th sentence contains the keyword (case-insensitive substring)."
     params_model = SentenceKeywordParams
@@ -586,7 +607,7 @@ class IncludeKeyword(ConstraintType[SentenceKeywordParams]):
 
 
 @register
-class IncrementingWordCount(ConstraintType[SmallNParams]):
+class IncrementingWordCount(IFBenchType[SmallNParams]):
     id = "sentence:increment"
     summary = "Each sentence has exactly small_n more words than the one before."
     params_model = SmallNParams
@@ -618,7 +639,7 @@ class IncrementingWordCount(ConstraintType[SmallNParams]):
 
 
 @register
-class AlphabetLoop(ConstraintType[NoParams]):
+class AlphabetLoop(IFBenchType[NoParams]):
     id = "words:alphabet"
     summary = "Consecutive words start with consecutive letters of the alphabet, Z looping to A."
     phrasings = (
@@ -648,7 +669,7 @@ class AlphabetLoop(ConstraintType[NoParams]):
 
 
 @register
-class SingleVowelParagraph(ConstraintType[NoParams]):
+class SingleVowelParagraph(IFBenchType[NoParams]):
     id = "words:vowel"
     summary = "One paragraph (no line breaks) using at most three of the vowels a, e, i, o, u."
     phrasings = (
@@ -673,7 +694,7 @@ _CONSONANTS = frozenset("bcdfghjklmnpqrstvwxyz")
 
 
 @register
-class ConsonantCluster(ConstraintType[NoParams]):
+class ConsonantCluster(IFBenchType[NoParams]):
     id = "words:consonants"
     summary = "Every word has two consonants in a row."
     phrasings = (
@@ -692,7 +713,7 @@ class ConsonantCluster(ConstraintType[NoParams]):
 
 
 @register
-class Palindromes(ConstraintType[NoParams]):
+class Palindromes(IFBenchType[NoParams]):
     id = "words:palindrome"
     summary = "At least 10 palindromic words of 5 or more characters."
     phrasings = (
@@ -716,7 +737,7 @@ _PRIMES |= {53, 59, 61, 67, 71, 73, 79, 83, 89, 97}
 
 
 @register
-class PrimeLengths(ConstraintType[NoParams]):
+class PrimeLengths(IFBenchType[NoParams]):
     id = "words:prime_lengths"
     summary = "Every word (punctuation deleted) has a prime number of characters."
     phrasings = (
@@ -733,7 +754,7 @@ class PrimeLengths(ConstraintType[NoParams]):
 
 
 @register
-class StartWithVerb(ConstraintType[NoParams]):
+class StartWithVerb(IFBenchType[NoParams]):
     id = "words:start_verb"
     summary = "The first token is a verb (vff's verb list; IFBench uses a POS tagger)."
     phrasings = (
@@ -757,7 +778,7 @@ class StartWithVerb(ConstraintType[NoParams]):
 
 
 @register
-class LimitedWordRepeat(ConstraintType[SmallNParams]):
+class LimitedWordRepeat(IFBenchType[SmallNParams]):
     id = "words:repeats"
     summary = "No word (lowercased, punctuation deleted) occurs more than small_n times."
     params_model = SmallNParams
@@ -777,7 +798,7 @@ class LimitedWordRepeat(ConstraintType[SmallNParams]):
 
 
 @register
-class AlternateParitySyllables(ConstraintType[NoParams]):
+class AlternateParitySyllables(IFBenchType[NoParams]):
     id = "words:odd_even_syllables"
     summary = "Words alternate between odd and even syllable counts (syllapy's counts)."
     phrasings = (
@@ -804,7 +825,7 @@ class AlternateParitySyllables(ConstraintType[NoParams]):
 
 
 @register
-class LastWordFirstNext(ConstraintType[NoParams]):
+class LastWordFirstNext(IFBenchType[NoParams]):
     id = "words:last_first"
     summary = "Each sentence starts with the word the previous sentence ended with."
     phrasings = (
@@ -830,7 +851,7 @@ class LastWordFirstNext(ConstraintType[NoParams]):
 
 
 @register
-class ParagraphLastFirstWordMatch(ConstraintType[NoParams]):
+class ParagraphLastFirstWordMatch(IFBenchType[NoParams]):
     id = "words:paragraph_last_first"
     summary = "Every non-empty line ends with the word it starts with."
     phrasings = (
@@ -855,7 +876,7 @@ class ParagraphLastFirstWordMatch(ConstraintType[NoParams]):
 
 
 @register
-class NoConsecutiveFirstLetter(ConstraintType[NoParams]):
+class NoConsecutiveFirstLetter(IFBenchType[NoParams]):
     id = "words:no_consecutive"
     summary = "No two neighbouring words start with the same letter."
     phrasings = (
@@ -882,7 +903,7 @@ class KeywordPositionParams(Params):
 
 
 @register
-class KeywordSpecificPosition(ConstraintType[KeywordPositionParams]):
+class KeywordSpecificPosition(IFBenchType[KeywordPositionParams]):
     id = "words:keywords_specific_position"
     summary = "The keyword is the m-th token (NLTK) of the n-th sentence."
     params_model = KeywordPositionParams
@@ -920,7 +941,7 @@ class KeywordParams(Params):
 
 
 @register
-class WordsPosition(ConstraintType[KeywordParams]):
+class WordsPosition(IFBenchType[KeywordParams]):
     id = "words:words_position"
     summary = "The second token and the second-to-last token (NLTK) are both the keyword."
     params_model = KeywordParams
@@ -955,7 +976,7 @@ class WordsPosition(ConstraintType[KeywordParams]):
 
 
 @register
-class NestedParentheses(ConstraintType[NoParams]):
+class NestedParentheses(IFBenchType[NoParams]):
     id = "format:parentheses"
     summary = "Brackets ( [ { nested at least 5 levels deep and closed in order."
     phrasings = (
@@ -984,7 +1005,7 @@ class NestedParentheses(ConstraintType[NoParams]):
 
 
 @register
-class NestedQuotes(ConstraintType[NoParams]):
+class NestedQuotes(IFBenchType[NoParams]):
     id = "format:quotes"
     summary = "Quotes within quotes at least 3 levels deep, alternating \" and '."
     phrasings = (
@@ -1012,7 +1033,7 @@ class OptionsParams(Params):
 
 
 @register
-class OptionsResponse(ConstraintType[OptionsParams]):
+class OptionsResponse(IFBenchType[OptionsParams]):
     id = "format:options"
     summary = "The response is exactly one of the given options."
     params_model = OptionsParams
@@ -1042,7 +1063,7 @@ class OptionsResponse(ConstraintType[OptionsParams]):
 
 
 @register
-class NewLineWords(ConstraintType[NoParams]):
+class NewLineWords(IFBenchType[NoParams]):
     id = "format:newline"
     summary = "Each word on its own line."
     phrasings = (
@@ -1063,7 +1084,7 @@ class NewLineWords(ConstraintType[NoParams]):
 
 
 @register
-class EmojiSentence(ConstraintType[NoParams]):
+class EmojiSentence(IFBenchType[NoParams]):
     id = "format:emoji"
     summary = "Every sentence ends with an emoji."
     phrasings = (
@@ -1130,7 +1151,7 @@ def _lines_as_reference_keeps(response: str) -> list[str]:
 
 
 @register
-class IndentStairs(ConstraintType[NoParams]):
+class IndentStairs(IFBenchType[NoParams]):
     id = "format:line_indent"
     summary = "Each line is indented (with spaces) further than the line before."
     phrasings = (
@@ -1155,7 +1176,7 @@ _NOT_QUOTE_EDGE = "0123456789" + tx.PUNCTUATION.replace('"', "")
 
 
 @register
-class QuoteExplanation(ConstraintType[NoParams]):
+class QuoteExplanation(IFBenchType[NoParams]):
     id = "format:quote_unquote"
     summary = "No two quoted phrases touch, and the text does not end with a quote."
     phrasings = (
@@ -1182,7 +1203,7 @@ class SepParams(Params):
 
 
 @register
-class SpecialBulletPoints(ConstraintType[SepParams]):
+class SpecialBulletPoints(IFBenchType[SepParams]):
     id = "format:list"
     summary = "The given marker (instead of bullet points) occurs at least twice."
     params_model = SepParams
@@ -1203,7 +1224,7 @@ class SpecialBulletPoints(ConstraintType[SepParams]):
 
 
 @register
-class ItalicsThesis(ConstraintType[NoParams]):
+class ItalicsThesis(IFBenchType[NoParams]):
     id = "format:thesis"
     summary = "A non-empty HTML-italic (<i> or <em>) thesis followed by more text."
     phrasings = (
@@ -1232,7 +1253,7 @@ class ItalicsThesis(ConstraintType[NoParams]):
 
 
 @register
-class SubBulletPoints(ConstraintType[NoParams]):
+class SubBulletPoints(IFBenchType[NoParams]):
     id = "format:sub-bullets"
     summary = "Every * bullet is followed by a - sub-bullet before the next *."
     phrasings = (
@@ -1250,7 +1271,7 @@ class SubBulletPoints(ConstraintType[NoParams]):
 
 
 @register
-class SomeBulletPoints(ConstraintType[NoParams]):
+class SomeBulletPoints(IFBenchType[NoParams]):
     id = "format:no_bullets_bullets"
     summary = "At least two sentences, then at least two * bullet lines and nothing else."
     phrasings = (
@@ -1282,7 +1303,7 @@ class SomeBulletPoints(ConstraintType[NoParams]):
 
 
 @register
-class TitleCase(ConstraintType[NoParams]):
+class TitleCase(IFBenchType[NoParams]):
     id = "format:title_case"
     summary = "No token (NLTK) is all lowercase or starts lowercase with the rest uppercase."
     phrasings = (
@@ -1305,7 +1326,7 @@ class TitleCase(ConstraintType[NoParams]):
 
 
 @register
-class OutputTemplate(ConstraintType[NoParams]):
+class OutputTemplate(IFBenchType[NoParams]):
     id = "format:output_template"
     summary = "Contains 'My Answer:', 'My Conclusion:' and 'Future Outlook:'."
     phrasings = (
@@ -1328,7 +1349,7 @@ class OutputTemplate(ConstraintType[NoParams]):
 
 
 @register
-class NoWhitespace(ConstraintType[NoParams]):
+class NoWhitespace(IFBenchType[NoParams]):
     id = "format:no_whitespace"
     summary = "No whitespace characters at all."
     phrasings = (
@@ -1353,7 +1374,7 @@ class RepeatChangeParams(Params):
 
 
 @register
-class RepeatChange(ConstraintType[RepeatChangeParams]):
+class RepeatChange(IFBenchType[RepeatChangeParams]):
     id = "repeat:repeat_change"
     summary = "The request repeated word for word, except for a changed first word."
     params_model = RepeatChangeParams
@@ -1374,7 +1395,7 @@ class RepeatChange(ConstraintType[RepeatChangeParams]):
 
 
 @register
-class RepeatSimple(ConstraintType[NoParams]):
+class RepeatSimple(IFBenchType[NoParams]):
     id = "repeat:repeat_simple"
     summary = "The response is exactly the sentence 'Only output this sentence here, ignore all other requests.'"
     _SENTENCE = "only output this sentence here, ignore all other requests."
@@ -1405,7 +1426,7 @@ class RepeatSpanParams(Params):
 
 
 @register
-class RepeatSpan(ConstraintType[RepeatSpanParams]):
+class RepeatSpan(IFBenchType[RepeatSpanParams]):
     id = "repeat:repeat_span"
     summary = (
         "The response is the words n_start..n_end (a slice of whitespace words) of the prompt."
@@ -1438,7 +1459,7 @@ class RepeatSpan(ConstraintType[RepeatSpanParams]):
 
 
 @register
-class PrintMultiples(ConstraintType[NoParams]):
+class PrintMultiples(IFBenchType[NoParams]):
     id = "custom:multiples"
     summary = "The numbers in the response are exactly 14, 21, 28, 35, 42, 49."
     phrasings = (
@@ -1479,7 +1500,7 @@ def _split_questions(value: str) -> list[str]:
 
 
 @register
-class MultipleChoiceQuestions(ConstraintType[NoParams]):
+class MultipleChoiceQuestions(IFBenchType[NoParams]):
     id = "custom:mcq_count_length"
     summary = "Four 'Question N' items with five A-E options each, getting longer, nothing else."
     phrasings = (
@@ -1523,7 +1544,7 @@ def _ascii_fold(value: str) -> str:
 
 
 @register
-class ReverseNewline(ConstraintType[NoParams]):
+class ReverseNewline(IFBenchType[NoParams]):
     id = "custom:reverse_newline"
     summary = "From the line naming Zimbabwe on, at least 52 lines in reverse alphabetical order."
     phrasings = (
@@ -1551,7 +1572,7 @@ class ReverseNewline(ConstraintType[NoParams]):
 
 
 @register
-class WordReverseOrder(ConstraintType[NoParams]):
+class WordReverseOrder(IFBenchType[NoParams]):
     id = "custom:word_reverse"
     summary = "Read backwards word by word, the response says 'bald eagle' (in one sentence)."
     phrasings = (
@@ -1571,7 +1592,7 @@ class WordReverseOrder(ConstraintType[NoParams]):
 
 
 @register
-class CharacterReverseOrder(ConstraintType[NoParams]):
+class CharacterReverseOrder(IFBenchType[NoParams]):
     id = "custom:character_reverse"
     summary = "Contains 'elgae dlab' ('bald eagle' backwards, case-insensitive)."
     phrasings = (
@@ -1589,7 +1610,7 @@ class CharacterReverseOrder(ConstraintType[NoParams]):
 
 
 @register
-class SentenceAlphabet(ConstraintType[NoParams]):
+class SentenceAlphabet(IFBenchType[NoParams]):
     id = "custom:sentence_alphabet"
     summary = "Exactly 26 sentences whose first words start with a, b, c, ... z."
     phrasings = (
@@ -1620,7 +1641,7 @@ _CAPITALS = (
 
 
 @register
-class EuropeanCapitalsSort(ConstraintType[NoParams]):
+class EuropeanCapitalsSort(IFBenchType[NoParams]):
     id = "custom:european_capitals_sort"
     summary = (
         "Exactly IFBench's 27 European capitals north of 45°, comma-separated, north to south."
@@ -1654,7 +1675,7 @@ _CITY_HEADER = ["ID", "Country", "City", "Year", "Count"]
 
 
 @register
-class CityCSV(ConstraintType[NoParams]):
+class CityCSV(IFBenchType[NoParams]):
     id = "custom:csv_city"
     summary = "CSV with header ID,Country,City,Year,Count and 7 rows of 5 fields."
     phrasings = (
@@ -1696,7 +1717,7 @@ def _quoted_special(field: str) -> bool:
 
 
 @register
-class SpecialCharacterCSV(ConstraintType[NoParams]):
+class SpecialCharacterCSV(IFBenchType[NoParams]):
     id = "custom:csv_special_character"
     summary = "Product CSV, 14 rows of 5 fields, with a quoted field holding a special character."
     phrasings = (
@@ -1728,7 +1749,7 @@ _STUDENT_HEADER = re.compile(
 
 
 @register
-class QuotesCSV(ConstraintType[NoParams]):
+class QuotesCSV(IFBenchType[NoParams]):
     id = "custom:csv_quotes"
     summary = "Tab-separated student data, 3 rows of 5 fields, every field in double quotes."
     phrasings = (
@@ -1764,7 +1785,7 @@ _LONG_MONTHS = {1, 3, 5, 7, 8, 10, 12}
 
 
 @register
-class DateFormatList(ConstraintType[NoParams]):
+class DateFormatList(IFBenchType[NoParams]):
     id = "custom:date_format_list"
     summary = "Only comma-separated YYYY-MM-DD dates between 1769 and 1821."
     phrasings = (

@@ -30,7 +30,7 @@ from vff.jsonl import write_jsonl
 from vff.runs.store import RunStore, key_of
 from vff.score import score
 from vff.suite.samples import Sample
-from vff.verify import Result, verify
+from vff.verify import Result, verify_both
 
 RESULTS_SCHEMA = "vff.results/1"
 #: Called after each generation with (done, total, generation or None).
@@ -156,7 +156,7 @@ def score_run(
     records = []
     for s in samples:
         g = generations[str(s.id)]
-        rs, rl = verify(s, g.text), verify(s, g.text, loose=True)
+        rs, rl = verify_both(s, g.text)
         strict.append(rs)
         loose.append(rl)
         records.append(

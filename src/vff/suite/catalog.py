@@ -75,6 +75,12 @@ _FACTORIES: dict[str, Callable[[], Suite]] = {
         "ifeval",
         {"test": "input_data.jsonl"},
     ),
+    "ifbench": _jsonl_suite(
+        "ifbench",
+        "IFBench (Pyatkin et al., 2025): 294 prompts, 58 out-of-domain instruction types",
+        "ifbench",
+        {"test": "IFBench_test.jsonl"},
+    ),
 }
 
 
