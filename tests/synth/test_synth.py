@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import ScriptedBackend
+from scripted import ScriptedBackend
 
 from vff.backends import GenerationParams
 from vff.runs.store import RunStore
@@ -129,7 +129,9 @@ def test_records_load_with_datasets(tmp_path: Path, witnesses) -> None:
     datasets = pytest.importorskip("datasets")
     synth(config(tmp_path / "s"), backend=ScriptedBackend(witnesses))
     sft = datasets.load_dataset("json", data_files=str(tmp_path / "s" / "sft.jsonl"), split="train")
-    pairs = datasets.load_dataset("json", data_files=str(tmp_path / "s" / "pairs.jsonl"), split="train")
+    pairs = datasets.load_dataset(
+        "json", data_files=str(tmp_path / "s" / "pairs.jsonl"), split="train"
+    )
     assert sft.num_rows == 12 and sft[0]["messages"][0]["role"] == "user"
     assert set(pairs.column_names) >= {"prompt", "chosen", "rejected", "level"}
 
@@ -196,11 +198,23 @@ def test_failed_and_empty_requests_are_counted_never_written(tmp_path: Path, wit
 def test_near_duplicates_are_not_written(tmp_path: Path) -> None:
     with SynthOutput(tmp_path, near_duplicate=0.9) as out:
         base = "the quick brown fox jumps over the lazy dog " * 8
-        record = {"messages": [{"role": "user", "content": "p"}, {"role": "assistant", "content": base}]}
+        record = {
+            "messages": [{"role": "user", "content": "p"}, {"role": "assistant", "content": base}]
+        }
         assert out.admit("sft", record)
-        near = {"messages": [{"role": "user", "content": "p"}, {"role": "assistant", "content": base + "again"}]}
+        near = {
+            "messages": [
+                {"role": "user", "content": "p"},
+                {"role": "assistant", "content": base + "again"},
+            ]
+        }
         assert not out.admit("sft", near)
-        other = {"messages": [{"role": "user", "content": "p"}, {"role": "assistant", "content": "a different answer entirely, with other words"}]}
+        other = {
+            "messages": [
+                {"role": "user", "content": "p"},
+                {"role": "assistant", "content": "a different answer entirely, with other words"},
+            ]
+        }
         assert out.admit("sft", other)
         assert out.admit("pairs", record)  # each file has its own index
 
