@@ -813,6 +813,11 @@ def synth_command(
             stats = synth(config, progress=report)
     except (SynthError, CompositionError, DataFileError) as exc:
         fail(str(exc))
+    except OSError as exc:  # e.g. disk full: committed prompts stay valid
+        fail(
+            f"cannot write to {config.out}: {exc}; what was written is valid: free space and "
+            "run the same command to resume"
+        )
     except KeyboardInterrupt:
         err_console.print(
             f"interrupted: what was written in {config.out} is valid; run the same command "

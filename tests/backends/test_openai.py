@@ -14,13 +14,13 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from fake_openai import Scripted, completion
 from vff.backends import generate_many, make_backend
 from vff.backends.base import Backend, BackendError, GenerationParams
 from vff.backends.openai import OpenAIBackend, chat_completions_url, is_retryable_status
@@ -33,72 +33,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _completion(text: str = "ok", usage: dict[str, int] | None = None) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "id": "cmpl-1",
-        "model": "scripted",
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
-                     "finish_reason": "stop"}],
-    }
-    if usage is not None:
-        body["usage"] = usage
-    return body
-
-
-# ------------------------------------------------------------------ scripted fault server
-
-
-class Scripted:
-    """A local server answering each POST with the next scripted step.
-
-    A step is ``(status, headers, body)``, or ``("sleep", seconds)`` to stall one request
-    (the client should time out), or a callable ``request_json -> step``. The last step
-    repeats once the script runs out.
-    """
-
-    def __init__(self, steps: list[Any]) -> None:
-        self.steps = steps
-        self.requests: list[tuple[dict[str, str], dict[str, Any]]] = []
-        self.lock = threading.Lock()
-        scripted = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-                length = int(self.headers.get("Content-Length", "0"))
-                payload = json.loads(self.rfile.read(length) or b"{}")
-                with scripted.lock:
-                    scripted.requests.append((dict(self.headers), payload))
-                    n = len(scripted.requests) - 1
-                    step = scripted.steps[min(n, len(scripted.steps) - 1)]
-                if callable(step):
-                    step = step(payload)
-                if step[0] == "sleep":
-                    time.sleep(step[1])
-                    step = (200, {}, _completion("late"))
-                status, headers, body = step
-                data = body if isinstance(body, bytes) else json.dumps(body).encode()
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
@@ -128,37 +62,48 @@ def _backend(url: str, **options: Any) -> OpenAIBackend:
 
 
 def test_retries_429_then_500_then_succeeds(scripted):
-    server = scripted([
-        (429, {"Retry-After": "0"}, {"error": "slow down"}),
-        (500, {}, {"error": "boom"}),
-        (200, {}, _completion("fine", {"prompt_tokens": 11, "completion_tokens": 2})),
-    ])
+    server = scripted(
+        [
+            (429, {"Retry-After": "0"}, {"error": "slow down"}),
+            (500, {}, {"error": "boom"}),
+            (200, {}, completion("fine", {"prompt_tokens": 11, "completion_tokens": 2})),
+        ]
+    )
     with _backend(server.url) as backend:
         params = GenerationParams(max_tokens=8, seed=5, stop=("\n",))
         generation = backend.generate(HELLO, params)
     assert generation.text == "fine"
     assert (generation.prompt_tokens, generation.completion_tokens) == (11, 2)
     assert generation.finish_reason == "stop"
-    assert generation.extra == {"attempts": 3, "response_model": "scripted",
-                                "response_id": "cmpl-1"}
+    assert generation.extra == {
+        "attempts": 3,
+        "response_model": "scripted",
+        "response_id": "cmpl-1",
+    }
     assert len(server.requests) == 3
     headers, body = server.requests[-1]
     assert headers["Authorization"] == f"Bearer {KEY}"
     assert body == {
-        "model": "scripted", "messages": HELLO, "temperature": 0.0, "top_p": 1.0,
-        "max_tokens": 8, "seed": 5, "stream": False, "stop": ["\n"],
+        "model": "scripted",
+        "messages": HELLO,
+        "temperature": 0.0,
+        "top_p": 1.0,
+        "max_tokens": 8,
+        "seed": 5,
+        "stream": False,
+        "stop": ["\n"],
     }
 
 
 def test_retry_after_is_honoured(scripted):
     # Without Retry-After the backoff would be 30-60 s; with "0" the retry is immediate.
-    server = scripted([(429, {"Retry-After": "0"}, {}), (200, {}, _completion())])
+    server = scripted([(429, {"Retry-After": "0"}, {}), (200, {}, completion())])
     with _backend(server.url, backoff_base_s=60.0) as backend:
         start = time.monotonic()
         assert backend.generate(HELLO, GenerationParams(max_tokens=4)).text == "ok"
         assert time.monotonic() - start < 10
     # And a positive Retry-After is waited for.
-    server = scripted([(503, {"Retry-After": "1"}, {}), (200, {}, _completion())])
+    server = scripted([(503, {"Retry-After": "1"}, {}), (200, {}, completion())])
     with _backend(server.url, backoff_base_s=0.001) as backend:
         start = time.monotonic()
         assert backend.generate(HELLO, GenerationParams(max_tokens=4)).text == "ok"
@@ -191,7 +136,7 @@ def test_a_client_error_is_not_retried(scripted):
 
 
 def test_a_timeout_is_retried(scripted):
-    server = scripted([("sleep", 1.5), (200, {}, _completion("in time"))])
+    server = scripted([("sleep", 1.5), (200, {}, completion("in time"))])
     with _backend(server.url, timeout_s=0.3) as backend:
         generation = backend.generate(HELLO, GenerationParams(max_tokens=4))
     assert generation.text == "in time"
@@ -208,11 +153,13 @@ def test_connection_refused_is_retried_then_reported():
 
 
 def test_missing_usage_counts_zero_tokens(scripted):
-    server = scripted([(200, {}, _completion("no usage"))])
+    server = scripted([(200, {}, completion("no usage"))])
     with _backend(server.url) as backend:
         generation = backend.generate(HELLO, GenerationParams(max_tokens=4))
     assert (generation.text, generation.prompt_tokens, generation.completion_tokens) == (
-        "no usage", 0, 0,
+        "no usage",
+        0,
+        0,
     )
 
 
@@ -227,7 +174,7 @@ def test_generate_many_yields_every_index_and_bounds_concurrency(scripted):
         time.sleep(0.1)
         with lock:
             in_flight[0] -= 1
-        return 200, {}, _completion(payload["messages"][0]["content"].upper())
+        return 200, {}, completion(payload["messages"][0]["content"].upper())
 
     server = scripted([answer])
     conversations = [[{"role": "user", "content": f"p{i}"}] for i in range(6)]
@@ -242,11 +189,12 @@ def test_generate_many_errors_raise_or_yield(scripted):
     def answer(payload: dict[str, Any]) -> tuple[int, dict[str, str], dict[str, Any]]:
         if payload["messages"][0]["content"] == "bad":
             return 400, {}, {"error": "no"}
-        return 200, {}, _completion("ok")
+        return 200, {}, completion("ok")
 
     server = scripted([answer])
     conversations = [
-        [{"role": "user", "content": "good"}], [{"role": "user", "content": "bad"}],
+        [{"role": "user", "content": "good"}],
+        [{"role": "user", "content": "bad"}],
         [{"role": "user", "content": "good"}],
     ]
     with _backend(server.url) as backend:
@@ -260,7 +208,7 @@ def test_generate_many_errors_raise_or_yield(scripted):
 
 
 def test_the_key_is_never_stored_or_shown(scripted):
-    server = scripted([(200, {}, _completion())])
+    server = scripted([(200, {}, completion())])
     backend = _backend(server.url)
     try:
         backend.generate(HELLO, GenerationParams(max_tokens=4))
@@ -268,8 +216,10 @@ def test_the_key_is_never_stored_or_shown(scripted):
         assert KEY not in json.dumps(backend.fingerprint())
         assert KEY not in repr(vars(backend))
         assert backend.fingerprint() == {
-            "backend": "openai", "url": f"{server.url}/chat/completions",
-            "model": "scripted", "extra_body": {},
+            "backend": "openai",
+            "url": f"{server.url}/chat/completions",
+            "model": "scripted",
+            "extra_body": {},
         }
     finally:
         backend.close()
@@ -277,7 +227,7 @@ def test_the_key_is_never_stored_or_shown(scripted):
 
 def test_no_key_sends_no_authorization(scripted, monkeypatch):
     monkeypatch.delenv("VFF_TEST_KEY")
-    server = scripted([(200, {}, _completion())])
+    server = scripted([(200, {}, completion())])
     with _backend(server.url) as backend:
         backend.generate(HELLO, GenerationParams(max_tokens=4))
     assert "Authorization" not in server.requests[0][0]
@@ -291,8 +241,11 @@ def test_urls_and_retryable_statuses():
     )
     with pytest.raises(BackendError, match="not an http"):
         chat_completions_url("ftp://h")
-    assert [s for s in (200, 400, 401, 404, 408, 429, 500, 501, 502, 503, 504, 505)
-            if is_retryable_status(s)] == [408, 429, 500, 502, 503, 504]
+    assert [
+        s
+        for s in (200, 400, 401, 404, 408, 429, 500, 501, 502, 503, 504, 505)
+        if is_retryable_status(s)
+    ] == [408, 429, 500, 502, 503, 504]
 
 
 # ------------------------------------------------------------------ llama-cpp-python's server
@@ -308,9 +261,21 @@ def llama_server(qwen_path: Path, tmp_path_factory) -> Iterator[str]:
     port = _free_port()
     log = tmp_path_factory.mktemp("llama-server") / "server.log"
     cmd = [
-        sys.executable, "-m", "llama_cpp.server", "--model", str(qwen_path),
-        "--model_alias", "qwen", "--host", "127.0.0.1", "--port", str(port),
-        "--n_ctx", "1024", "--verbose", "False",
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(qwen_path),
+        "--model_alias",
+        "qwen",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--n_ctx",
+        "1024",
+        "--verbose",
+        "False",
     ]
     with log.open("wb") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)

@@ -49,6 +49,13 @@ def test_real_model_local_and_ray_write_the_same_valid_records(tmp_path: Path, q
         for row in rows(tmp_path / "local" / "verified.jsonl")
     )
 
+    datasets = pytest.importorskip("datasets")
+    for name in ("sft.jsonl", "pairs.jsonl", "verified.jsonl"):
+        expected = rows(tmp_path / "local" / name)
+        if expected:  # datasets cannot read an empty file
+            loaded = datasets.load_dataset("json", data_files=str(tmp_path / "local" / name))
+            assert loaded["train"].num_rows == len(expected)
+
     on_ray = run(tmp_path / "ray", qwen_path, "ray")
     for name in ("sft.jsonl", "pairs.jsonl"):
         assert (tmp_path / "ray" / name).read_bytes() == (tmp_path / "local" / name).read_bytes()
