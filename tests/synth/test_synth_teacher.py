@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_openai import Scripted, completion
 from typer.testing import CliRunner
 
+from fake_openai import Scripted, completion
 from vff.backends import GenerationParams
 from vff.cli import app
 from vff.synth import SynthConfig, synth
