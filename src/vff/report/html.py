@@ -93,13 +93,15 @@ def _problems(runs: list[Run]) -> str:
 def _overview(runs: list[Run]) -> str:
     head = ["model", "run directory", "suite", "split", "samples"]
     head += [f"{LABELS[m]} (95% CI)" for m in HEADLINE]
-    head += ["tokens/s", "wall time (s)", "truncated"]
+    head += ["tokens/s", "generation time (s)", "wall time, last command (s)", "truncated"]
     out = [
         '<section id="overview"><h2>Overview</h2>',
         "<p>Accuracy with its 95% bootstrap interval (resampling prompts), from each run's "
         "results.json, on all of that run's samples. <em>prompt</em>: share of prompts whose "
         "response follows every constraint; <em>inst</em>: share of all constraints followed; "
-        "<em>loose</em>: IFEval's loose mode. Click a header to sort.</p>",
+        "<em>loose</em>: IFEval's loose mode. Generation time sums every response's latency "
+        "(across resumes); the wall time is that of the command that last wrote "
+        "results.json. Click a header to sort.</p>",
         '<table class="sortable" id="overview-table"><thead><tr>',
         *(f"<th>{e(h)}</th>" for h in head),
         "</tr></thead><tbody>",
@@ -128,6 +130,7 @@ def _overview(runs: list[Run]) -> str:
             cells.append(f'<td class="num"{_num(value)}><b>{pct(value)}</b> {ci_text}</td>')
         for key, fmt in (
             ("tokens_per_s", "{:.1f}"),
+            ("generation_time_s", "{:.1f}"),
             ("wall_time_s", "{:.1f}"),
             ("truncated", "{}"),
         ):
