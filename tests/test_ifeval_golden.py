@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from vff.constraints import make
+from golden import row_verdicts
 
 DATA = Path(__file__).parent / "data" / "ifeval"
 
@@ -49,13 +49,7 @@ def _verdicts(run: str, mode: str) -> list[tuple[dict[str, Any], list[tuple[bool
     out = []
     for row in _jsonl(inputs_file):
         response = responses[row["prompt"]]
-        verdicts = []
-        for type_id, kwargs in zip(row["instruction_id_list"], row["kwargs"], strict=True):
-            constraint = make(type_id, {k: v for k, v in kwargs.items() if v is not None})
-            verdict = constraint.check(response, loose=mode == "loose")
-            # vff eval scores both modes at once: it must give the same verdicts
-            assert constraint.check_both(response)[mode == "loose"] == verdict
-            verdicts.append((verdict.ok, verdict.reason))
+        verdicts = row_verdicts(row, response, mode)
         out.append((row, verdicts))
     return out
 

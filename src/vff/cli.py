@@ -36,6 +36,12 @@ app.add_typer(models_app, name="models")
 
 DEFAULT_MODEL = "qwen2.5-0.5b-instruct"
 
+# Options that eval and synth share.
+ApiKeyEnvOption = Annotated[
+    str, typer.Option(help="Environment variable holding the API key (openai).")
+]
+NCtxOption = Annotated[int, typer.Option(min=256, help="Context window (llamacpp).")]
+
 console = Console()
 err_console = Console(stderr=True)
 
@@ -438,6 +444,19 @@ def models_pull(name: Annotated[str, typer.Argument(help="A built-in model name.
 # --------------------------------------------------------------------------- eval
 
 
+def _count_columns(field: str) -> tuple[Any, ...]:
+    """Progress bar columns: description, bar, done/total, ``task.fields[field]``, ETA."""
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+
+    return (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn(f"{{task.fields[{field}]}}"),
+        TimeRemainingColumn(),
+    )
+
+
 def _backend_choice(
     backend: str,
     model: str,
@@ -512,9 +531,7 @@ def eval_command(
     base_url: Annotated[
         str | None, typer.Option(help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1.")
     ] = None,
-    api_key_env: Annotated[
-        str, typer.Option(help="Environment variable holding the API key (openai).")
-    ] = "OPENAI_API_KEY",
+    api_key_env: ApiKeyEnvOption = "OPENAI_API_KEY",
     responses: Annotated[
         Path | None, typer.Option(help="Responses JSONL to score (replay backend).")
     ] = None,
@@ -531,7 +548,7 @@ def eval_command(
         str | None, typer.Option(help="A system message sent before each prompt.")
     ] = None,
     concurrency: Annotated[int, typer.Option(min=1, help="Requests in flight (openai).")] = 1,
-    n_ctx: Annotated[int, typer.Option(min=256, help="Context window (llamacpp).")] = 4096,
+    n_ctx: NCtxOption = 4096,
 ) -> None:
     """Evaluate a model on a suite: generate (resumable), verify, score, write the run.
 
@@ -539,13 +556,7 @@ def eval_command(
 
     Example: vff eval --model qwen2.5-0.5b-instruct --suite vff-core --limit 50
     """
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-    )
+    from rich.progress import Progress
 
     from vff import models
     from vff.backends import BackendError, GenerationParams, make_backend
@@ -596,13 +607,7 @@ def eval_command(
         out
         or Path("runs") / f"{label}-{Path(suite_info['name']).stem}-{suite_info['split'] or 'all'}"
     )
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]}"),
-        TimeRemainingColumn(),
-    )
+    columns = _count_columns("rate")
     try:
         engine = make_backend(backend, **options)
     except (BackendError, models.ModelError, ValueError) as exc:
@@ -734,10 +739,8 @@ def synth_command(
     base_url: Annotated[
         str | None, typer.Option(help="OpenAI-compatible endpoint of a teacher model.")
     ] = None,
-    api_key_env: Annotated[
-        str, typer.Option(help="Environment variable holding the API key (openai).")
-    ] = "OPENAI_API_KEY",
-    n_ctx: Annotated[int, typer.Option(min=256, help="Context window (llamacpp).")] = 4096,
+    api_key_env: ApiKeyEnvOption = "OPENAI_API_KEY",
+    n_ctx: NCtxOption = 4096,
 ) -> None:
     """Make verified training data: fresh prompts, k responses each, every one checked.
 
@@ -745,13 +748,7 @@ def synth_command(
 
     Example: vff synth --n 200 --levels 1-5 -k 4 --temperature 0.8 --out synth/demo
     """
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-    )
+    from rich.progress import Progress
 
     from vff.backends import GenerationParams
     from vff.jsonl import DataFileError
@@ -789,13 +786,7 @@ def synth_command(
         concurrency=concurrency,
         near_duplicate=near_duplicate,
     )
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[info]}"),
-        TimeRemainingColumn(),
-    )
+    columns = _count_columns("info")
     passed = verified = 0
     try:
         with Progress(*columns, console=err_console) as bar:

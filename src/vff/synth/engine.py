@@ -236,21 +236,20 @@ def finish(
             repair = "failed"
     elif work.repair_of is not None:
         repair = "error"
-    by_k = {c.k: c for c in work.candidates}
+    verified = {c.seed: c for c in work.candidates}  # a seed names one (k, attempt)
     responses = []
-    for (k, _), sid in sorted((_order(sid), sid) for sid in work.generations):
+    for (k, attempt), sid in sorted((_order(sid), sid) for sid in work.generations):
         if sid.endswith("#repair"):
             continue
         generation = work.generations[sid]
-        kept = by_k.get(k)
-        used = kept is not None and kept.text == generation.text and generation.text.strip() != ""
+        checked = verified.get(response_seed(config, k, attempt))  # None: empty text
         responses.append(
             {
                 "id": sid,
                 "text": generation.text,
-                "passed": bool(used and kept.passed) if kept else False,
-                "failed": list(kept.failed) if used and kept else [],
-                "reasons": list(kept.reasons) if used and kept else [],
+                "passed": checked is not None and checked.passed,
+                "failed": list(checked.failed) if checked else [],
+                "reasons": list(checked.reasons) if checked else [],
                 "empty": not generation.text.strip(),
                 "prompt_tokens": generation.prompt_tokens,
                 "completion_tokens": generation.completion_tokens,
@@ -326,7 +325,6 @@ def synth(
         )
     config.out.mkdir(parents=True, exist_ok=True)
     prompts, dropped = fresh_prompts(config.seed, config.n, config.levels, config.domains)
-    write_jsonl(config.out / "dropped.jsonl", dropped)
     started = time.perf_counter()
     if config.engine == "ray":
         from vff.synth.ray_engine import RayPool
@@ -335,7 +333,8 @@ def synth(
     else:
         pool = LocalPool(config, backend)
     try:
-        _check_manifest(config, pool.fingerprint())
+        _check_manifest(config, pool.fingerprint())  # before anything is written
+        write_jsonl(config.out / "dropped.jsonl", dropped)
         with (
             SynthOutput(config.out, config.near_duplicate) as output,
             RunStore(config.out / "generations.sqlite") as store,

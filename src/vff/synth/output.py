@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from vff.jsonl import DataFileError, dumps, read_jsonl, write_jsonl
+from vff.jsonl import dumps, read_jsonl, write_jsonl
 
 FILES = ("sft", "pairs", "repairs")
 LEDGER = "verified.jsonl"
@@ -153,4 +153,4 @@ class SynthOutput:
         self.close()
 
 
-__all__ = ["FILES", "LEDGER", "DataFileError", "NearDuplicates", "SynthOutput", "record_text"]
+__all__ = ["FILES", "LEDGER", "NearDuplicates", "SynthOutput", "record_text"]

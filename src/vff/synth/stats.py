@@ -43,9 +43,9 @@ def compute_stats(
         level["repairs"] += row["repair"] == "written"
         for response in usable:
             failed = Counter(response["failed"])
-            for ctype in Counter(row["constraint_types"]):
-                types[ctype]["checked"] += row["constraint_types"].count(ctype)
-                types[ctype]["followed"] += row["constraint_types"].count(ctype) - failed[ctype]
+            for ctype, count in Counter(row["constraint_types"]).items():
+                types[ctype]["checked"] += count
+                types[ctype]["followed"] += count - failed[ctype]
         totals["responses"] += len(row["responses"])
         totals["empty"] += sum(r["empty"] for r in row["responses"])
         totals["errors"] += len(row["errors"])
