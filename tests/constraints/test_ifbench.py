@@ -392,6 +392,85 @@ def test_sentence_splitter_protects_abbreviations_and_numbers() -> None:
     assert tx.split_sentences("") == ()
 
 
+def _split_every_rule(value: str) -> tuple[str, ...]:
+    """The splitter with every rewrite applied unconditionally (no hints)."""
+    work = f" {value}  ".replace("\n", " ")
+    for rule in tx._EARLY:
+        work = rule.pattern.sub(rule.replacement, work)
+    work = tx._DOT_RUNS.sub(tx._dot_run, work).replace("Ph.D.", "Ph<prd>D<prd>")
+    for rule in tx._LATE:
+        work = rule.pattern.sub(rule.replacement, work)
+    for before, after in ((".”", "”."), ('."', '".'), ('!"', '"!'), ('?"', '"?')):
+        work = work.replace(before, after)
+    for mark in ".?!":
+        work = work.replace(mark, mark + "<stop>")
+    pieces = [piece.strip() for piece in work.replace("<prd>", ".").split("<stop>")]
+    return tuple(pieces[:-1] if pieces and not pieces[-1] else pieces)
+
+
+# Text made of the pieces the splitter's rules look at, so that rules fire often.
+_SPLIT_PIECES = st.sampled_from(
+    [" ", "\n", ".", "..", "?", "!", '"', "”", "a", "B", "x", "Z", "7", "0", "Mr", "Mrs",
+     "St", "Dr", "Ph.D.", "Inc", "Co", "Jr", "com", "io", "He ", "However ", "We ", "U.S.",
+     "A.B.C.", "e.g.", "word", "It "]
+)
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_SPLIT_PIECES, max_size=40).map("".join))
+def test_sentence_splitter_hints_skip_only_rules_that_cannot_match(value: str) -> None:
+    assert tx._split(value) == _split_every_rule(value)
+
+
+_TOKEN_PIECES = st.sampled_from(
+    [" ", "\n", ". ", "! ", "? ", "...", '"', "'", "(", ")", ",", "Mr.", "U.S.", "e.g.", "word",
+     "Word", "it's", "can't", "3.5", "x", "I", "The", "end.", "--", " and "]
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_TOKEN_PIECES, min_size=150, max_size=400).map("".join))
+def test_head_tokens_are_the_first_tokens_of_the_whole_text(value: str) -> None:
+    head = tx.head_tokens(value)
+    whole = list(tx.word_tokens(value))
+    assert head == whole[: len(head)]
+    if len(value) > 4 * tx._HEAD:
+        assert head  # long enough to have a head
+
+
+def _overlap_by_sets(value: str, reference: str) -> tuple[int, int]:
+    mine = tx.trigrams(value)
+    return len(mine), len(mine & tx.trigrams(reference))
+
+
+_TRIGRAM_TEXT = st.text(alphabet=st.sampled_from("ab *\n\u00e9\U0001f600\ud800"), max_size=60)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_TRIGRAM_TEXT, _TRIGRAM_TEXT, st.integers(0, 60), st.integers(0, 60))
+def test_trigram_overlap_counts_as_sets_do(whole: str, reference: str, a: int, b: int) -> None:
+    tx._indexed.clear()
+    assert tx.trigram_overlap(whole, reference) == _overlap_by_sets(whole, reference)
+    part = whole[min(a, b) : max(a, b)]  # found in the indexed text
+    assert tx.trigram_overlap(part, reference) == _overlap_by_sets(part, reference)
+    starless = part.replace("*", "")
+    assert tx.trigram_overlap(starless, reference) == _overlap_by_sets(starless, reference)
+
+
+_TITLE_PIECES = st.sampled_from(
+    [" ", "\n", ". ", "? ", "...", '"', "'", "(", ")", ",", ":", ";", "-", "--", "*", "`", "«",
+     "”", "The", "Word", "It's", "Can't", "CANNOT", "Cannot", "Gonna", "gonna", "'Tis", "n't",
+     "N'T", "x", "I", "A", "\u24d0", "\u00aa", "\u0130", "\u0131", "3", "Mr.", "U.S.", "_a"]
+)
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_TITLE_PIECES, max_size=30).map("".join))
+def test_no_lowercase_token_start_means_no_lowercase_token(value: str) -> None:
+    if not tx.may_start_lowercase_token(value):
+        assert not any(token[0].islower() for token in tx.word_tokens(value))
+
+
 def test_long_text_tokens_match_whole_text_tokens() -> None:
     body = "The Quick brown fox jumps. " * 1000 + "It ends HERE now."
     tokens = list(tx.word_tokens(body))

@@ -7,17 +7,22 @@
 * :func:`word_tokens`, :func:`first_tokens`, :func:`last_tokens`: NLTK's ``word_tokenize``
   (Punkt sentences with vff's shipped English model, then the Treebank word tokenizer),
   with bounded work on long texts.
+* :func:`trigram_overlap`: counts of distinct character trigrams, and of those a reference
+  text shares, for a response and its loose variants without a set per variant.
 * :func:`stopwords`: NLTK's English stopword list, shipped in ``data/stopwords``.
 * :func:`looks_like_verb`: vff's stand-in for a part-of-speech tagger (see its docstring).
 """
 
 from __future__ import annotations
 
+import collections
 import functools
 import re
 import string
 from collections.abc import Iterator
 from pathlib import Path
+
+import numpy as np
 
 from vff.constraints import text
 
@@ -41,28 +46,52 @@ def stopwords() -> frozenset[str]:
 # The rule-based splitter. Markers: "<prd>" stands for a protected dot, "<stop>" for a cut.
 
 _LETTER = "([A-Za-z])"
-_Rules = tuple[tuple[re.Pattern[str], str], ...]
 
 
-def _compile_rules() -> tuple[_Rules, _Rules]:
+class _Rule:
+    """One rewrite of the splitter: ``pattern.sub(replacement, work)``, skipped when the
+    text cannot match. ``hint`` states a necessary condition for a match cheaply: a
+    pattern that starts with a literal dot, which the regex engine searches for fast, then
+    looks behind it; skipping a rule that cannot match changes nothing."""
+
+    __slots__ = ("hint", "pattern", "replacement")
+
+    def __init__(self, pattern: str, replacement: str, *, hint: str | None = None) -> None:
+        self.pattern = re.compile(pattern)
+        self.replacement = replacement
+        self.hint = re.compile(hint) if hint else None
+
+    def apply(self, work: str) -> str:
+        if self.hint is not None and self.hint.search(work) is None:
+            return work
+        return self.pattern.sub(self.replacement, work)
+
+
+def _compile_rules() -> tuple[tuple[_Rule, ...], tuple[_Rule, ...]]:
     starters = (
         r"(Mr|Mrs|Ms|Dr|Prof|Capt|Cpt|Lt|He\s|She\s|It\s|They\s|Their\s|Our\s|We\s|But\s"
         r"|However\s|That\s|This\s|Wherever)"
     )
     acronym = "([A-Z][.][A-Z][.](?:[A-Z][.])?)"
     suffixes = "(Inc|Ltd|Jr|Sr|Co)"
+    suffix_dot = r"\.(?:(?<=Inc\.|Ltd\.)|(?<=Jr\.|Sr\.|Co\.))"
+    two_letters = r"\.(?<=[A-Za-z]\.[A-Za-z]\.)"  # "x.y." somewhere
     return (
-        (re.compile("(Mr|St|Mrs|Ms|Dr)[.]"), r"\1<prd>"),
-        (re.compile("[.](com|net|org|io|gov|edu|me)"), r"<prd>\1"),
-        (re.compile("([0-9])[.]([0-9])"), r"\1<prd>\2"),
+        _Rule("(Mr|St|Mrs|Ms|Dr)[.]", r"\1<prd>", hint=r"\.(?:(?<=Mr\.|St\.|Ms\.|Dr\.)|(?<=Mrs\.))"),
+        _Rule("[.](com|net|org|io|gov|edu|me)", r"<prd>\1"),
+        _Rule("([0-9])[.]([0-9])", r"\1<prd>\2", hint=r"\.(?<=[0-9]\.)[0-9]"),
     ), (
-        (re.compile(r"\s" + _LETTER + "[.] "), r" \1<prd> "),
-        (re.compile(acronym + " " + starters), r"\1<stop> \2"),
-        (re.compile(_LETTER + "[.]" + _LETTER + "[.]" + _LETTER + "[.]"), r"\1<prd>\2<prd>\3<prd>"),
-        (re.compile(_LETTER + "[.]" + _LETTER + "[.]"), r"\1<prd>\2<prd>"),
-        (re.compile(" " + suffixes + "[.] " + starters), r" \1<stop> \2"),
-        (re.compile(" " + suffixes + "[.]"), r" \1<prd>"),
-        (re.compile(" " + _LETTER + "[.]"), r" \1<prd>"),
+        _Rule(r"\s" + _LETTER + "[.] ", r" \1<prd> ", hint=r"\.(?<=\s[A-Za-z]\.) "),
+        _Rule(acronym + " " + starters, r"\1<stop> \2", hint=r"\.(?<=[A-Z]\.[A-Z]\.) "),
+        _Rule(
+            _LETTER + "[.]" + _LETTER + "[.]" + _LETTER + "[.]",
+            r"\1<prd>\2<prd>\3<prd>",
+            hint=two_letters,
+        ),
+        _Rule(_LETTER + "[.]" + _LETTER + "[.]", r"\1<prd>\2<prd>", hint=two_letters),
+        _Rule(" " + suffixes + "[.] " + starters, r" \1<stop> \2", hint=suffix_dot),
+        _Rule(" " + suffixes + "[.]", r" \1<prd>", hint=suffix_dot),
+        _Rule(" " + _LETTER + "[.]", r" \1<prd>", hint=r"\.(?<= [A-Za-z]\.)"),
     )
 
 
@@ -93,17 +122,22 @@ _last_long: list = []
 
 def _split(value: str) -> tuple[str, ...]:
     work = f" {value}  ".replace("\n", " ")
-    for pattern, replacement in _EARLY:
-        work = pattern.sub(replacement, work)
-    work = _DOT_RUNS.sub(_dot_run, work)
+    for rule in _EARLY:
+        work = rule.apply(work)
+    if ".." in work:
+        work = _DOT_RUNS.sub(_dot_run, work)
     if "Ph.D" in work:
         work = work.replace("Ph.D.", "Ph<prd>D<prd>")
-    for pattern, replacement in _LATE:
-        work = pattern.sub(replacement, work)
-    for before, after in ((".”", "”."), ('."', '".'), ('!"', '"!'), ('?"', '"?')):
-        work = work.replace(before, after)
+    for rule in _LATE:
+        work = rule.apply(work)
+    if "”" in work:
+        work = work.replace(".”", "”.")
+    if '"' in work:
+        for before, after in (('."', '".'), ('!"', '"!'), ('?"', '"?')):
+            work = work.replace(before, after)
     for mark in ".?!":
-        work = work.replace(mark, mark + "<stop>")
+        if mark in work:
+            work = work.replace(mark, mark + "<stop>")
     pieces = [piece.strip() for piece in work.replace("<prd>", ".").split("<stop>")]
     if pieces and not pieces[-1]:
         pieces.pop()
@@ -111,6 +145,71 @@ def _split(value: str) -> tuple[str, ...]:
 
 
 _remembered_split = text.memo(256)(_split)
+
+
+# --------------------------------------------------------------------------------------
+# Character trigrams
+
+
+def trigrams(value: str) -> set[tuple[str, str, str]]:
+    """The distinct character trigrams of ``value``."""
+    return set(zip(value, value[1:], value[2:], strict=False))
+
+
+def _trigram_codes(value: str) -> np.ndarray:
+    """Each trigram of ``value`` as one integer (three 21-bit code points)."""
+    points = np.frombuffer(value.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    points = points.astype(np.int64)
+    return (points[:-2] << 42) | (points[1:-1] << 21) | points[2:]
+
+
+@text.memo(64)
+def _reference_codes(reference: str) -> np.ndarray:
+    return np.unique(_trigram_codes(reference))
+
+
+@text.memo(16)
+def _trigram_index(whole: str, reference: str) -> tuple[np.ndarray, np.ndarray]:
+    """For each trigram position of ``whole``: where the same trigram last occurred before
+    it (-1 if nowhere), and whether ``reference`` has it."""
+    codes = _trigram_codes(whole)
+    order = np.argsort(codes, kind="stable")  # equal codes stay in text order
+    ordered = codes[order]
+    repeat = ordered[1:] == ordered[:-1]
+    previous = np.full(len(codes), -1, dtype=np.int64)
+    previous[order[1:][repeat]] = order[:-1][repeat]
+    known = _reference_codes(reference)
+    if not len(known):
+        return previous, np.zeros(len(codes), dtype=bool)
+    at = np.minimum(np.searchsorted(known, codes), len(known) - 1)
+    return previous, known[at] == codes
+
+
+#: Texts recently indexed by :func:`trigram_overlap` (a response, then its variants,
+#: which are substrings of it or of it without ``*``).
+_indexed: collections.deque[str] = collections.deque(maxlen=4)
+
+
+def trigram_overlap(value: str, reference: str) -> tuple[int, int]:
+    """``(len(trigrams(value)), len(trigrams(value) & trigrams(reference)))``.
+
+    The trigrams of a substring of an indexed text are counted from the text's index: a
+    trigram at position ``i`` of the substring starting at ``a`` is a new one when its
+    previous occurrence lies before ``a``. So a response's loose variants cost a count,
+    not a set each."""
+    if len(value) < 3:
+        return 0, 0
+    for whole in list(_indexed):
+        start = whole.find(value)
+        if start >= 0:
+            break
+    else:
+        whole, start = value, 0
+        _indexed.append(value)
+    previous, shared = _trigram_index(whole, reference)
+    end = start + len(value) - 2
+    new = previous[start:end] < start
+    return int(np.count_nonzero(new)), int(np.count_nonzero(new & shared[start:end]))
 
 
 # --------------------------------------------------------------------------------------
@@ -130,8 +229,21 @@ def _treebank():  # noqa: ANN202 - the tokenizer function
     return treebank()
 
 
+#: Pieces up to this long have their tokens remembered (loose variants of a response
+#: share most of their sentences).
+_PIECE_MEMO_CHARS = 2_000
+
+
+@text.memo(4_096)
+def _remembered_tokens(piece: str) -> tuple[str, ...]:
+    return tuple(_treebank()(piece))
+
+
 def _sentence_tokens(sentence: str) -> Iterator[str]:
     """The Treebank tokens of one sentence, lazily, piece by piece."""
+    if len(sentence) <= _PIECE_MEMO_CHARS:
+        yield from _remembered_tokens(sentence)
+        return
     tokenize = _treebank()
     start = 0
     while start < len(sentence):
@@ -162,11 +274,33 @@ def word_tokens(value: str) -> Iterator[str]:
         raise text.too_long("words", value)
 
 
+#: :func:`head_tokens` reads about this many characters.
+_HEAD = 400
+
+
+def head_tokens(value: str) -> list[str]:
+    """The first tokens of ``nltk.word_tokenize(value)``, read from about its first
+    :data:`_HEAD` characters only (none for a text under twice that long, or without a
+    :data:`text.TOKEN_CUT` after them): a prefix cut there has the text's sentences, but
+    its last one continues past the cut, so the prefix's last token is left out."""
+    if len(value) <= 2 * _HEAD:
+        return []
+    cut = text.TOKEN_CUT.search(value, _HEAD)
+    if cut is None or cut.start() > 4 * _HEAD:
+        return []
+    prefix = value[: cut.start()]
+    tokens = [t for s, e in text.punkt_spans(prefix) for t in _sentence_tokens(prefix[s:e])]
+    return tokens[:-1]
+
+
 def first_tokens(value: str, count: int) -> list[str]:
     """The first ``count`` tokens of ``nltk.word_tokenize(value)`` (fewer if it has fewer).
 
     Tokens of the prefix that :func:`text.sentence_spans` covers are exact up to its cut,
     so only the last (cut) sentence needs care."""
+    head = head_tokens(value)
+    if len(head) >= count:
+        return head[:count]
     spans, covered = text.sentence_spans(value)
     out: list[str] = []
     for start, end in spans:
@@ -214,6 +348,25 @@ def last_tokens(value: str, count: int) -> list[str]:
         if len(out) >= count:
             break
     return out[-count:] if count else []
+
+
+#: A character after one that is not a letter or digit (or at the start): where a token
+#: can start.
+_AFTER_BREAK = re.compile(r"(?<![^\W_]).", re.DOTALL)
+#: Where the tokenizer cuts inside a word (its contraction rules): NLTK's patterns, without
+#: their word-boundary conditions (finding more than they do only costs time).
+_CUT_INSIDE_WORDS = re.compile(r"(?i)cannot|d'ye|gimme|gonna|gotta|lemme|more'n|wanna|'tis|'twas")
+
+
+def may_start_lowercase_token(value: str) -> bool:
+    """False only when no token of ``nltk.word_tokenize(value)`` starts with a lowercase
+    character. The tokenizer separates tokens at whitespace and around punctuation, so a
+    token starts at the text's start, after a character that is not a letter or digit, or
+    where a contraction is cut (``n't``, "cannot", "gonna", ...): when no lowercase
+    character sits at such a place, none starts a token."""
+    if "n't" in value or _CUT_INSIDE_WORDS.search(value):
+        return True
+    return any(map(str.islower, _AFTER_BREAK.findall(value)))
 
 
 # --------------------------------------------------------------------------------------

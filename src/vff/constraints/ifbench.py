@@ -44,6 +44,7 @@ import itertools
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, StrictInt, model_validator
@@ -415,11 +416,15 @@ class StopWordPercentage(IFBenchType[PercentageParams]):
     )
 
     def check(self, response: str, params: PercentageParams) -> Verdict:
-        words = text.words(response)
+        # Lowercasing ASCII text first finds the same words (lowered) faster.
+        words = text.words(response.lower() if response.isascii() else response)
         if not words:
             return failed("no words to compute a stopword percentage of")
         stop = tx.stopwords()
-        count = sum(1 for w in words if w.lower() in stop)
+        if response.isascii():
+            count = sum(map(stop.__contains__, words))
+        else:
+            count = sum(1 for w in words if w.lower() in stop)
         share = (count / len(words)) * 100
         return _ok(
             share <= params.percentage,
@@ -478,14 +483,6 @@ class SentBalance(IFBenchType[NoParams]):
         )
 
 
-def _trigrams(value: str) -> set[tuple[str, str, str]]:
-    """The character trigrams of ``value`` (as tuples: faster to build than slices)."""
-    return set(zip(value, value[1:], value[2:], strict=False))
-
-
-_reference_trigrams = text.memo(64)(_trigrams)  # one reference text, many responses
-
-
 class OverlapParams(Params):
     reference_text: LongText
     percentage: Percent
@@ -504,10 +501,10 @@ class NGramOverlap(IFBenchType[OverlapParams]):
     )
 
     def check(self, response: str, params: OverlapParams) -> Verdict:
-        mine = _trigrams(response)
+        mine, shared = tx.trigram_overlap(response, params.reference_text)
         if not mine:
             return failed("too short to have character trigrams")
-        share = len(mine & _reference_trigrams(params.reference_text)) / len(mine) * 100
+        share = shared / mine * 100
         return _ok(
             params.percentage - 2 <= share <= params.percentage + 2,
             f"trigram overlap {share:.1f}%",
@@ -690,7 +687,8 @@ class SingleVowelParagraph(IFBenchType[NoParams]):
         )
 
 
-_CONSONANTS = frozenset("bcdfghjklmnpqrstvwxyz")
+#: Two consonants in a row.
+_CLUSTER = re.compile("[bcdfghjklmnpqrstvwxyz]{2}")
 
 
 @register
@@ -705,9 +703,7 @@ class ConsonantCluster(IFBenchType[NoParams]):
 
     def check(self, response: str, params: NoParams) -> Verdict:
         for word in response.lower().split():
-            if not any(
-                a in _CONSONANTS and b in _CONSONANTS for a, b in zip(word, word[1:], strict=False)
-            ):
+            if _CLUSTER.search(word) is None:
                 return failed(f"{_quote(word)} has no consonant cluster")
         return passed("every word has a consonant cluster")
 
@@ -985,11 +981,12 @@ class NestedParentheses(IFBenchType[NoParams]):
         "Somewhere in your answer, nest parentheses, brackets or braces at least 5 levels deep.",
     )
     _PAIRS = {")": "(", "]": "[", "}": "{"}
+    _BRACKETS = re.compile(r"[()\[\]{}]")
 
     def check(self, response: str, params: NoParams) -> Verdict:
         deepest = 0
         stack: list[str] = []
-        for char in response:
+        for char in self._BRACKETS.findall(response):  # other characters change nothing
             if char in "([{":
                 stack.append(char)
                 deepest = max(deepest, len(stack))
@@ -1014,10 +1011,12 @@ class NestedQuotes(IFBenchType[NoParams]):
         "Your answer needs a quote inside a quote inside a quote, alternating double and single quotation marks.",
     )
 
+    _QUOTES = re.compile("[\"']")
+
     def check(self, response: str, params: NoParams) -> Verdict:
         stack: list[str] = []
         deepest = 0
-        for char in response:
+        for char in self._QUOTES.findall(response):  # other characters change nothing
             if stack and char == stack[-1]:
                 stack.pop()
                 if deepest - len(stack) >= 3:
@@ -1312,16 +1311,28 @@ class TitleCase(IFBenchType[NoParams]):
         "Capitalize the first letter of every major word throughout your response.",
     )
 
+    @staticmethod
+    def _lowercase(words: Iterable[str]) -> str | None:
+        for word in words:
+            first, rest = word[0], word[1:]
+            if first.isupper() and rest.islower():
+                continue
+            if first.islower() and (rest.isupper() or rest.islower()):
+                return word
+        return None
+
     def check(self, response: str, params: NoParams) -> Verdict:
+        if not tx.may_start_lowercase_token(response):
+            return passed("every word is in title case")
+        # The text's first tokens first: a lowercase word there is its first one.
+        word = self._lowercase(tx.head_tokens(response))
         try:
-            for word in tx.word_tokens(response):
-                first, rest = word[0], word[1:]
-                if first.isupper() and rest.islower():
-                    continue
-                if first.islower() and (rest.isupper() or rest.islower()):
-                    return failed(f"{_quote(word)} is not capitalized")
+            if word is None:
+                word = self._lowercase(tx.word_tokens(response))
         except text.TooLongToCount as exc:
             return failed(str(exc))
+        if word is not None:
+            return failed(f"{_quote(word)} is not capitalized")
         return passed("every word is in title case")
 
 
