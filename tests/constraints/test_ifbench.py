@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vff.constraints import ConstraintError, all_types, get_type, ifbench, make
+from vff.constraints import ConstraintError, all_types, get_type, ifbench, make, text
 from vff.constraints import _ifbench_text as tx
+from vff.constraints.base import loose_variants
 
 IFBENCH = sorted(t.id for t in all_types() if type(t).__module__ == "vff.constraints.ifbench")
 
@@ -397,6 +399,7 @@ def _split_every_rule(value: str) -> tuple[str, ...]:
     work = f" {value}  ".replace("\n", " ")
     for rule in tx._EARLY:
         work = rule.pattern.sub(rule.replacement, work)
+    work = re.sub("([0-9])[.]([0-9])", r"\1<prd>\2", work)
     work = tx._DOT_RUNS.sub(tx._dot_run, work).replace("Ph.D.", "Ph<prd>D<prd>")
     for rule in tx._LATE:
         work = rule.pattern.sub(rule.replacement, work)
@@ -409,11 +412,13 @@ def _split_every_rule(value: str) -> tuple[str, ...]:
 
 
 # Text made of the pieces the splitter's rules look at, so that rules fire often.
+# fmt: off
 _SPLIT_PIECES = st.sampled_from(
     [" ", "\n", ".", "..", "?", "!", '"', "”", "a", "B", "x", "Z", "7", "0", "Mr", "Mrs",
      "St", "Dr", "Ph.D.", "Inc", "Co", "Jr", "com", "io", "He ", "However ", "We ", "U.S.",
-     "A.B.C.", "e.g.", "word", "It "]
+     "A.B.C.", "e.g.", "word", "It ", "1.2.3", "4.5", "6"]
 )
+# fmt: on
 
 
 @settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -422,10 +427,12 @@ def test_sentence_splitter_hints_skip_only_rules_that_cannot_match(value: str) -
     assert tx._split(value) == _split_every_rule(value)
 
 
+# fmt: off
 _TOKEN_PIECES = st.sampled_from(
     [" ", "\n", ". ", "! ", "? ", "...", '"', "'", "(", ")", ",", "Mr.", "U.S.", "e.g.", "word",
      "Word", "it's", "can't", "3.5", "x", "I", "The", "end.", "--", " and "]
 )
+# fmt: on
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -457,18 +464,90 @@ def test_trigram_overlap_counts_as_sets_do(whole: str, reference: str, a: int, b
     assert tx.trigram_overlap(starless, reference) == _overlap_by_sets(starless, reference)
 
 
+# fmt: off
 _TITLE_PIECES = st.sampled_from(
     [" ", "\n", ". ", "? ", "...", '"', "'", "(", ")", ",", ":", ";", "-", "--", "*", "`", "«",
      "”", "The", "Word", "It's", "Can't", "CANNOT", "Cannot", "Gonna", "gonna", "'Tis", "n't",
-     "N'T", "x", "I", "A", "\u24d0", "\u00aa", "\u0130", "\u0131", "3", "Mr.", "U.S.", "_a"]
+     "N'T", "x", "I", "A", "\u24d0", "\u00aa", "\u0130", "\u0131", "3", "Mr.", "U.S.", "_a",
+     "'s", "'hello", "\u00b2'", "''", "_'", "x'", "'re", "'t", "'ll", "\u0301", "a", "re", "ve"]
 )
+# fmt: on
 
 
-@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=4000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_TITLE_PIECES, max_size=30).map("".join))
 def test_no_lowercase_token_start_means_no_lowercase_token(value: str) -> None:
     if not tx.may_start_lowercase_token(value):
         assert not any(token[0].islower() for token in tx.word_tokens(value))
+
+
+# fmt: off
+_LOOSE_PIECES = st.sampled_from(
+    ["level", "radar", "le*vel", "a*nd", "*level", "Level.", "civic", "word", "Word", "a*b", "ab", "*",
+     "**", "*,", " ", "\n", "\n\n", ",", "x", "and", "AND"]
+)
+# fmt: on
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_LOOSE_PIECES, max_size=80).map("".join), st.integers(1, 12))
+def test_strict_decides_loose_where_types_say_so(value: str, n: int) -> None:
+    deciding = sorted(t.id for t in all_types() if t.strict_decides_loose)
+    assert deciding == ["count:unique_word_count", "words:palindrome"]
+    for type_id in deciding:
+        constraint = make(type_id, {"N": n} if type_id.startswith("count:") else {})
+        if not constraint.check(value).ok:
+            variants = [v for v in loose_variants(value) if v.strip()]
+            assert not any(constraint.type.check(v, constraint.params).ok for v in variants)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["The", "the", "of", "OF", "cat", "\u0130f", "\u00e9t\u00e9", " ", "\n", "*", ".", "_"]
+        ),
+        max_size=40,
+    ).map("".join)
+)
+def test_stopword_share_counted_by_line_is_the_whole_texts(value: str) -> None:
+    words = text.words(value)
+    verdict = make("ratio:stop_words", {"percentage": 40}).check(value)
+    if not value.strip():
+        return
+    if not words:
+        assert verdict.reason == "no words to compute a stopword percentage of"
+        return
+    count = sum(1 for w in words if w.lower() in tx.stopwords())
+    assert f"{count / len(words) * 100:.1f}%" in verdict.reason
+    assert verdict.ok == (count / len(words) * 100 <= 40)
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.one_of(_SPLIT_PIECES, st.sampled_from(["river", "River", "riv", "er", "U.S. He"])),
+        max_size=30,
+    ).map("".join),
+    st.sampled_from(["river", "RIVER", "er", "r.", "ΣΑ"]),
+    st.integers(1, 8),
+)
+def test_keyword_quick_failures_are_failures(value: str, word: str, n: int) -> None:
+    constraint = make("sentence:keyword", {"word": word, "N": n})
+    if constraint.type.fails_quickly(value, constraint.params):
+        assert not constraint.type.check(value, constraint.params).ok
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.one_of(_SPLIT_PIECES, st.sampled_from(["?", "!", '?"', "!!", "?!"])), max_size=30
+    ).map("".join)
+)
+def test_sentence_balance_quick_failures_are_failures(value: str) -> None:
+    constraint = make("ratio:sentence_balance", {})
+    if constraint.type.fails_quickly(value, constraint.params):
+        assert not constraint.type.check(value, constraint.params).ok
 
 
 def test_long_text_tokens_match_whole_text_tokens() -> None:

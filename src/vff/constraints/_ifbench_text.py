@@ -77,9 +77,10 @@ def _compile_rules() -> tuple[tuple[_Rule, ...], tuple[_Rule, ...]]:
     suffix_dot = r"\.(?:(?<=Inc\.|Ltd\.)|(?<=Jr\.|Sr\.|Co\.))"
     two_letters = r"\.(?<=[A-Za-z]\.[A-Za-z]\.)"  # "x.y." somewhere
     return (
-        _Rule("(Mr|St|Mrs|Ms|Dr)[.]", r"\1<prd>", hint=r"\.(?:(?<=Mr\.|St\.|Ms\.|Dr\.)|(?<=Mrs\.))"),
+        _Rule(
+            "(Mr|St|Mrs|Ms|Dr)[.]", r"\1<prd>", hint=r"\.(?:(?<=Mr\.|St\.|Ms\.|Dr\.)|(?<=Mrs\.))"
+        ),
         _Rule("[.](com|net|org|io|gov|edu|me)", r"<prd>\1"),
-        _Rule("([0-9])[.]([0-9])", r"\1<prd>\2", hint=r"\.(?<=[0-9]\.)[0-9]"),
     ), (
         _Rule(r"\s" + _LETTER + "[.] ", r" \1<prd> ", hint=r"\.(?<=\s[A-Za-z]\.) "),
         _Rule(acronym + " " + starters, r"\1<stop> \2", hint=r"\.(?<=[A-Z]\.[A-Z]\.) "),
@@ -120,10 +121,34 @@ def split_sentences(value: str) -> tuple[str, ...]:
 _last_long: list = []
 
 
+#: A dot between two digits.
+_DECIMAL_DOT = re.compile(r"\.(?<=[0-9]\.)(?=[0-9])")
+
+
+def _protect_decimal_dots(work: str) -> str:
+    """``re.sub("([0-9])[.]([0-9])", r"\1<prd>\2", work)``, found from the dots: each
+    match spans digit, dot, digit, and the next one starts after it (so in "1.2.3" only
+    the first dot is protected)."""
+    pieces: list[str] = []
+    copied = 0
+    covered = -1  # where the last match ended
+    for match in _DECIMAL_DOT.finditer(work):
+        dot = match.start()
+        if dot - 1 < covered:
+            continue
+        pieces += (work[copied:dot], "<prd>")
+        copied, covered = dot + 1, dot + 2
+    if not pieces:
+        return work
+    pieces.append(work[copied:])
+    return "".join(pieces)
+
+
 def _split(value: str) -> tuple[str, ...]:
     work = f" {value}  ".replace("\n", " ")
     for rule in _EARLY:
         work = rule.apply(work)
+    work = _protect_decimal_dots(work)
     if ".." in work:
         work = _DOT_RUNS.sub(_dot_run, work)
     if "Ph.D" in work:
@@ -165,7 +190,7 @@ def _trigram_codes(value: str) -> np.ndarray:
 
 @text.memo(64)
 def _reference_codes(reference: str) -> np.ndarray:
-    return np.unique(_trigram_codes(reference))
+    return np.sort(_trigram_codes(reference))  # repeats do no harm to a lookup
 
 
 @text.memo(16)
@@ -199,8 +224,8 @@ def trigram_overlap(value: str, reference: str) -> tuple[int, int]:
     not a set each."""
     if len(value) < 3:
         return 0, 0
-    for whole in list(_indexed):
-        start = whole.find(value)
+    for whole in reversed(list(_indexed)):  # the latest first
+        start = whole.find(value) if len(whole) >= len(value) else -1
         if start >= 0:
             break
     else:
@@ -351,8 +376,9 @@ def last_tokens(value: str, count: int) -> list[str]:
 
 
 #: A character after one that is not a letter or digit (or at the start): where a token
-#: can start.
-_AFTER_BREAK = re.compile(r"(?<![^\W_]).", re.DOTALL)
+#: can start. Not after an apostrophe that follows an ASCII letter, digit or underscore
+#: ("It's"): the tokenizer cuts before such an apostrophe, never after it.
+_AFTER_BREAK = re.compile(r"(?<![^\W_])(?<![A-Za-z0-9_]').", re.DOTALL)
 #: Where the tokenizer cuts inside a word (its contraction rules): NLTK's patterns, without
 #: their word-boundary conditions (finding more than they do only costs time).
 _CUT_INSIDE_WORDS = re.compile(r"(?i)cannot|d'ye|gimme|gonna|gotta|lemme|more'n|wanna|'tis|'twas")

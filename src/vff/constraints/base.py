@@ -166,6 +166,11 @@ class ConstraintType(Generic[P]):
     #: Longer responses fail this type unread ("too long to check"); at most
     #: :data:`MAX_RESPONSE_CHARS`.
     max_chars: ClassVar[int] = MAX_RESPONSE_CHARS
+    #: True when a response that fails has no loose variant that passes: the type asks
+    #: for at least some amount of what a variant (a part of the response, or the
+    #: response without ``*``) can only have less of. Its loose verdict is then the strict
+    #: one, without checking the variants. Each such type's tests prove it.
+    strict_decides_loose: ClassVar[bool] = False
 
     @property
     def family(self) -> str:
@@ -195,6 +200,12 @@ class ConstraintType(Generic[P]):
     def check(self, response: str, params: P) -> Verdict:
         """Check one response text strictly (exactly as given)."""
         raise NotImplementedError
+
+    def fails_quickly(self, response: str, params: P) -> bool:
+        """True only when :meth:`check` certainly fails on ``response``, decided cheaply.
+        Loose checking skips such variants (their reasons are never shown); the default
+        decides nothing."""
+        return False
 
 
 def _explain(exc: ValidationError) -> str:
@@ -278,13 +289,15 @@ class Constraint:
         """The first passing loose variant's verdict, else the strict one. A variant equal
         to one already checked (no ``*`` to remove, a one-line response) is not re-checked:
         the verdict depends only on the text."""
-        if strict.ok:
+        if strict.ok or self.type.strict_decides_loose:
             return strict
         seen = {response}
         for variant in loose_variants(response):
             if variant in seen or not variant.strip():
                 continue
             seen.add(variant)
+            if self.type.fails_quickly(variant, self.params):
+                continue
             verdict = self.type.check(variant, self.params)
             if verdict.ok:
                 return verdict

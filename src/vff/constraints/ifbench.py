@@ -166,6 +166,9 @@ def _unique_words(response: str) -> int:
 class UniqueWordCount(IFBenchType[NParams]):
     id = "count:unique_word_count"
     summary = "At least N distinct words (lowercased, punctuation stripped from the edges)."
+    # A variant's words are some of the response's, each the same or without "*": no more
+    # distinct ones.
+    strict_decides_loose = True
     params_model = NParams
     example = {"N": 30}
     phrasings = (
@@ -263,7 +266,7 @@ class NumbersCount(IFBenchType[NParams]):
     _DIGITS = re.compile(r"\d+")
 
     def check(self, response: str, params: NParams) -> Verdict:
-        count = sum(1 for _ in self._DIGITS.finditer(_remove_punctuation(response)))
+        count = len(self._DIGITS.findall(_remove_punctuation(response)))
         return _ok(
             count == params.N,
             f"found {quantity(count, 'number')}",
@@ -416,22 +419,32 @@ class StopWordPercentage(IFBenchType[PercentageParams]):
     )
 
     def check(self, response: str, params: PercentageParams) -> Verdict:
-        # Lowercasing ASCII text first finds the same words (lowered) faster.
-        words = text.words(response.lower() if response.isascii() else response)
+        # Words never cross a line break: count line by line (loose variants share lines).
+        words = count = 0
+        for line in response.split("\n"):
+            line_words, line_count = _stopword_count(line)
+            words += line_words
+            count += line_count
         if not words:
             return failed("no words to compute a stopword percentage of")
-        stop = tx.stopwords()
-        if response.isascii():
-            count = sum(map(stop.__contains__, words))
-        else:
-            count = sum(1 for w in words if w.lower() in stop)
-        share = (count / len(words)) * 100
+        share = (count / words) * 100
         return _ok(
             share <= params.percentage,
             f"stopwords are {share:.1f}% of the words",
-            f"stopwords are {share:.1f}% of the words ({count} of {len(words)}), "
+            f"stopwords are {share:.1f}% of the words ({count} of {words}), "
             f"more than {params.percentage}%",
         )
+
+
+@text.memo(4_096)
+def _stopword_count(line: str) -> tuple[int, int]:
+    """How many words (runs of word characters) a line has, and how many are stopwords."""
+    stop = tx.stopwords()
+    if line.isascii():  # lowercasing ASCII text first finds the same words, lowered
+        words = text.words(line.lower())
+        return len(words), sum(map(stop.__contains__, words))
+    words = text.words(line)
+    return len(words), sum(1 for w in words if w.lower() in stop)
 
 
 def _sentence_kinds(response: str) -> tuple[int, int, int]:
@@ -472,6 +485,11 @@ class SentBalance(IFBenchType[NoParams]):
         "Use the same number of statements, questions and exclamations.",
         "Balance your sentence types: equally many declarative, interrogative and exclamatory sentences.",
     )
+
+    def fails_quickly(self, response: str, params: NoParams) -> bool:
+        # The splitter cuts after every "?" and "!", so the sentences ending in them are
+        # as many as these characters.
+        return response.count("?") != response.count("!")
 
     def check(self, response: str, params: NoParams) -> Verdict:
         counts = _sentence_kinds(response)
@@ -591,6 +609,23 @@ class IncludeKeyword(IFBenchType[SentenceKeywordParams]):
         'Sentence {N} of your response has to contain the keyword "{word}".',
     )
 
+    def fails_quickly(self, response: str, params: SentenceKeywordParams) -> bool:
+        # The splitter cuts at most once per ".", "?" or "!", so a text has at most one
+        # sentence more than it has of them.
+        marks = response.count(".") + response.count("?") + response.count("!")
+        if marks + 1 < params.N:
+            return True
+        # A sentence's letters and digits are the text's, in the same order (the splitter
+        # only moves quotes and dots and turns line breaks into spaces); in ASCII text,
+        # lowercasing goes character by character.
+        word = params.word
+        return (
+            word.isalnum()
+            and response.isascii()
+            and word.isascii()
+            and word.lower() not in response.lower()
+        )
+
     def check(self, response: str, params: SentenceKeywordParams) -> Verdict:
         sentences = tx.split_sentences(response)
         if len(sentences) < params.N:
@@ -647,14 +682,17 @@ class AlphabetLoop(IFBenchType[NoParams]):
     _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
     def check(self, response: str, params: NoParams) -> Verdict:
-        words = _remove_punctuation(response).strip(tx.EDGE).split()
-        if not words:
+        # The words of the text without punctuation, read one by one: the whitespace-split
+        # words of the text, each without punctuation (those left empty are no words).
+        words = (bare for bare in map(_remove_punctuation, response.split()) if bare)
+        first = next(words, None)
+        if first is None:
             return failed("no words")
-        letter = words[0][0].lower()
+        letter = first[0].lower()
         if len(letter) != 1 or letter not in self._LETTERS:
-            return failed(f"the first word ({_quote(words[0])}) does not start with a letter a-z")
+            return failed(f"the first word ({_quote(first)}) does not start with a letter a-z")
         position = 1
-        for word in words[1:]:
+        for word in words:
             word = word.strip(tx.EDGE).lower()
             position += 1
             if not word:
@@ -712,6 +750,9 @@ class ConsonantCluster(IFBenchType[NoParams]):
 class Palindromes(IFBenchType[NoParams]):
     id = "words:palindrome"
     summary = "At least 10 palindromic words of 5 or more characters."
+    # Punctuation ("*" too) is removed first, and a variant's words are some of the
+    # response's: no more palindromes.
+    strict_decides_loose = True
     phrasings = (
         "Include at least 10 single-word palindromes, each at least 5 characters long.",
         "Use ten or more palindromes (single words of five letters or more, like 'level').",
@@ -806,17 +847,20 @@ class AlternateParitySyllables(IFBenchType[NoParams]):
     def check(self, response: str, params: NoParams) -> Verdict:
         import syllapy
 
-        words = _remove_punctuation(response).lower().split()
+        # The words of the lowercased text without punctuation, read one by one (no
+        # whitespace character changes case or is punctuation, so word by word is the same).
+        words = (bare.lower() for bare in map(_remove_punctuation, response.split()) if bare)
         previous: int | None = None
+        last = ""
         for index, word in enumerate(words):
             parity = syllapy.count(word) % 2
             if parity == previous:
                 kind = "odd" if parity else "even"
                 return failed(
-                    f"words {index} and {index + 1} ({_quote(words[index - 1])}, "
+                    f"words {index} and {index + 1} ({_quote(last)}, "
                     f"{_quote(word)}) both have an {kind} number of syllables"
                 )
-            previous = parity
+            previous, last = parity, word
         return passed("syllable counts alternate")
 
 
@@ -955,13 +999,13 @@ class WordsPosition(IFBenchType[KeywordParams]):
         keyword = params.keyword.strip()
         try:
             head = tx.first_tokens(response, 2)
+            if len(head) < 2:
+                return failed(f"expected at least 2 words, found {len(head)}")
+            if head[1] != keyword:
+                return failed(f"the second word is {_quote(head[1])}, not {_quote(keyword)}")
             tail = tx.last_tokens(response, 2)
         except text.TooLongToCount as exc:
             return failed(str(exc))
-        if len(head) < 2:
-            return failed(f"expected at least 2 words, found {len(head)}")
-        if head[1] != keyword:
-            return failed(f"the second word is {_quote(head[1])}, not {_quote(keyword)}")
         if tail[0] != keyword:
             return failed(f"the second-to-last word is {_quote(tail[0])}, not {_quote(keyword)}")
         return passed(f"the second and second-to-last words are {_quote(keyword)}")
