@@ -28,26 +28,11 @@ import statistics
 import time
 from pathlib import Path
 
-from vff.constraints import all_types, make
+from vff.constraints import all_types, hostile, make
 from vff.constraints.text import clear_memos
 
 ROOT = Path(__file__).resolve().parents[1]
 RESPONSES = ROOT / "tests" / "data" / "ifeval" / "input_response_data_gpt4_20231107_145030.jsonl"
-
-HOSTILE = {
-    "deep_brackets": "[" * 500_000 + "]" * 500_000,
-    "deep_braces": '{"a":' * 200_000 + "1" + "}" * 200_000,
-    "one_long_line": "a" * 1_000_000,
-    "long_words": "word " * 200_000,
-    "many_lines": "- item\n" * 140_000,
-    "markdown_nesting": ">" * 1_000_000,
-    "dots": ". " * 500_000,
-    "sentences": "This is a sentence. " * 50_000,
-    "stars": "*" * 1_000_000,
-    "surrogates_nul": "\ud800\x00\udfff" * 300_000,
-    "table": "| a | b |\n|---|---|\n" + "| 1 | 2 |\n" * 100_000,
-    "csv": "a,b,c\n" + "1,2,3\n" * 160_000,
-}
 
 
 def main() -> None:
@@ -91,7 +76,7 @@ def main() -> None:
     )
 
     slowest = []
-    for name, text in HOSTILE.items():
+    for name, text in hostile.INPUTS.items():
         for c in constraints:
             cut = text[: c.type.max_chars]  # the most a type reads: longer input fails unread
             start = time.perf_counter()
@@ -99,7 +84,7 @@ def main() -> None:
             slowest.append((time.perf_counter() - start, c.id, name))
     slowest.sort(reverse=True)
     print(
-        f"1 MB worst cases, cut to max_chars ({len(HOSTILE)} inputs x {len(constraints)} types), slowest {args.slowest}:"
+        f"1 MB worst cases, cut to max_chars ({len(hostile.INPUTS)} inputs x {len(constraints)} types), slowest {args.slowest}:"
     )
     for seconds, type_id, name in slowest[: args.slowest]:
         print(f"  {seconds * 1000:7.1f} ms  {type_id}  on {name}")
