@@ -5,7 +5,9 @@ A run directory holds:
 - ``manifest.json``: vff version, model fingerprint, suite (name, split, selection, sha256),
   generation parameters, machine;
 - ``generations.sqlite``: every generation, committed one by one (see
-  :mod:`vff.runs.store`); re-running the same command resumes where it stopped;
+  :mod:`vff.runs.store`); re-running the same command resumes where it stopped, and
+  several processes may fill one directory at once with disjoint samples (e.g. one
+  ``--levels`` range each);
 - ``samples.jsonl``: per sample the prompt, the response, and each constraint's strict and
   loose verdict with its reason;
 - ``results.json``: the scores (see ``docs/results-schema.md``).
@@ -19,6 +21,7 @@ import json
 import os
 import platform
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -65,9 +68,16 @@ def machine() -> dict[str, Any]:
 
 
 def _write_json(path: Path, data: Any) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    """Write atomically, through a temporary file of this writer's own (several processes
+    may fill one run directory)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def messages_for(sample: Sample, system: str | None = None) -> list[Message]:
