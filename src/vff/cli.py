@@ -552,7 +552,7 @@ def eval_command(
 ) -> None:
     """Evaluate a model on a suite: generate (resumable), verify, score, write the run.
 
-    The run directory gets manifest.json, generations.sqlite, samples.jsonl and results.json. Re-running the same command resumes: finished samples are not generated again. A built-in model that is not pulled yet is pulled first.
+    The run directory gets manifest.json, generations.sqlite, samples.jsonl and results.json. Re-running the same command resumes: finished samples are not generated again. Several processes may fill one run directory at once with different samples (e.g. one --levels range each). A built-in model that is not pulled yet is pulled first.
 
     Example: vff eval --model qwen2.5-0.5b-instruct --suite vff-core --limit 50
     """
