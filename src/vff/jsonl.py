@@ -89,6 +89,7 @@ def write_jsonl(path: str | os.PathLike[str], records: Iterable[dict[str, Any]])
                 fh.write(dumps(record))
                 fh.write("\n")
                 count += 1
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600 files
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
