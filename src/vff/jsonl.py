@@ -74,20 +74,18 @@ def dumps(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False)
 
 
-def write_jsonl(path: str | os.PathLike[str], records: Iterable[dict[str, Any]]) -> int:
-    """Write records atomically: to a temporary file beside ``path``, then renamed over it.
-
-    Nothing half-written is left behind if writing fails. Returns the number of records.
-    """
+def write_atomic(path: str | os.PathLike[str], lines: Iterable[str]) -> int:
+    """Write text pieces to a temporary file of this writer's own beside ``path``, then
+    rename it over ``path`` (mode 0644). Nothing half-written is left behind if writing
+    fails, and several processes may write the same path. Returns the number of pieces."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     count = 0
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            for record in records:
-                fh.write(dumps(record))
-                fh.write("\n")
+            for line in lines:
+                fh.write(line)
                 count += 1
         os.chmod(tmp, 0o644)  # mkstemp makes 0600 files
         os.replace(tmp, target)
@@ -95,3 +93,8 @@ def write_jsonl(path: str | os.PathLike[str], records: Iterable[dict[str, Any]])
         Path(tmp).unlink(missing_ok=True)
         raise
     return count
+
+
+def write_jsonl(path: str | os.PathLike[str], records: Iterable[dict[str, Any]]) -> int:
+    """Write records atomically (see :func:`write_atomic`); returns the number of records."""
+    return write_atomic(path, (dumps(record) + "\n" for record in records))

@@ -21,7 +21,6 @@ import json
 import os
 import platform
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -29,7 +28,7 @@ from typing import Any
 
 from vff import __version__
 from vff.backends.base import Backend, Generation, GenerationParams, Message, generate_many
-from vff.jsonl import write_jsonl
+from vff.jsonl import write_atomic, write_jsonl
 from vff.runs.store import RunStore, key_of
 from vff.score import score
 from vff.suite.samples import Sample
@@ -68,17 +67,8 @@ def machine() -> dict[str, Any]:
 
 
 def _write_json(path: Path, data: Any) -> None:
-    """Write atomically, through a temporary file of this writer's own (several processes
-    may fill one run directory)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600 files; a run directory is shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # A temporary file of this writer's own: several processes may fill one run directory.
+    write_atomic(path, [json.dumps(data, indent=2, ensure_ascii=False) + "\n"])
 
 
 def messages_for(sample: Sample, system: str | None = None) -> list[Message]:
