@@ -521,6 +521,13 @@ def eval_command(
     limit: Annotated[
         int | None, typer.Option(min=1, help="Evaluate only the first N samples.")
     ] = None,
+    shard: Annotated[
+        str | None,
+        typer.Option(
+            help="K/N: generate only every N-th selected sample, starting at the K-th, so N "
+            "processes can share one run directory (e.g. 1/2 and 2/2)."
+        ),
+    ] = None,
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="Run directory (default: runs/MODEL-SUITE-SPLIT)."),
@@ -552,7 +559,7 @@ def eval_command(
 ) -> None:
     """Evaluate a model on a suite: generate (resumable), verify, score, write the run.
 
-    The run directory gets manifest.json, generations.sqlite, samples.jsonl and results.json. Re-running the same command resumes: finished samples are not generated again. Several processes may fill one run directory at once with different samples (e.g. one --levels range each). A built-in model that is not pulled yet is pulled first.
+    The run directory gets manifest.json, generations.sqlite, samples.jsonl and results.json. Re-running the same command resumes: finished samples are not generated again. Several processes may fill one run directory at once with different samples (one --shard or --levels range each); the same command without --shard then generates nothing more and scores them all. A built-in model that is not pulled yet is pulled first.
 
     Example: vff eval --model qwen2.5-0.5b-instruct --suite vff-core --limit 50
     """
@@ -562,11 +569,19 @@ def eval_command(
     from vff.backends import BackendError, GenerationParams, make_backend
     from vff.jsonl import DataFileError
     from vff.runs.evaluate import RunError, evaluate
-    from vff.suite.catalog import SuiteError, get_suite, parse_levels, select
+    from vff.suite.catalog import (
+        SuiteError,
+        get_suite,
+        parse_levels,
+        parse_shard,
+        select,
+        take_shard,
+    )
     from vff.suite.samples import load_samples, sample_from_record
 
     try:
         level_list = parse_levels(levels)
+        shard_of = parse_shard(shard)
         if samples_file is not None:
             chosen = load_samples(samples_file)
             chosen = [s for s in chosen if level_list is None or s.meta.get("level") in level_list][
@@ -588,6 +603,8 @@ def eval_command(
                 "levels": level_list,
                 "limit": limit,
             }
+        chosen = take_shard(chosen, shard_of)
+        suite_info["shard"] = shard_of and f"{shard_of[0]}/{shard_of[1]}"
     except (SuiteError, DataFileError) as exc:
         fail(str(exc))
     if not chosen:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from vff.suite.compose import CompositionError
 from vff.suite.samples import Sample, sample_from_record
+
+T = TypeVar("T")
 
 
 class SuiteError(ValueError):
@@ -118,6 +120,28 @@ def parse_levels(spec: str | None) -> list[int] | None:
     return sorted(levels)
 
 
+def parse_shard(spec: str | None) -> tuple[int, int] | None:
+    """``"2/3"`` -> (2, 3): the second of three shards; ``None`` -> no sharding."""
+    if spec is None or not spec.strip():
+        return None
+    try:
+        k_text, n_text = spec.split("/")
+        k, n = int(k_text), int(n_text)
+    except ValueError:
+        raise SuiteError(f"invalid shard {spec!r}: use K/N, e.g. 1/2 and 2/2") from None
+    if not 1 <= k <= n:
+        raise SuiteError(f"invalid shard {spec!r}: K must be between 1 and N")
+    return k, n
+
+
+def take_shard(items: Sequence[T], shard: tuple[int, int] | None) -> list[T]:
+    """Every N-th item starting at the K-th (shard K/N); the N shards are disjoint and cover all."""
+    if shard is None:
+        return list(items)
+    k, n = shard
+    return list(items[k - 1 :: n])
+
+
 def select(
     records: Sequence[dict[str, Any]], levels: Sequence[int] | None = None, limit: int | None = None
 ) -> list[dict[str, Any]]:
@@ -145,6 +169,8 @@ __all__ = [
     "get_suite",
     "load_suite",
     "parse_levels",
+    "parse_shard",
     "select",
     "suite_names",
+    "take_shard",
 ]
