@@ -13,6 +13,10 @@ It must run in a separate, throwaway environment, never in vff's::
     /tmp/ifbench-ref/bin/pip install nltk==3.10.4 emoji==2.16.0 syllapy==0.8.0
     NLTK_DATA=/path/to/nltk_cache /tmp/ifbench-ref/bin/python benchmarks/ifbench_golden.py
 
+With ``--responses FILE --name NAME`` it scores another response file (JSONL with
+``prompt`` and ``response``, e.g. a ``vff eval`` run's ``samples.jsonl``; every IFBench
+prompt must have a response) into ``golden/NAME_{strict,loose}.jsonl``.
+
 With ``--time N`` it writes nothing: it scores strict + loose N times (after one warm-up
 run) and prints the best wall time and the verdicts as JSON; ``benchmarks/ifbench_speed.py``
 uses that to compare vff with the reference.
@@ -38,6 +42,7 @@ How the offline environment is bridged, without touching the reference's logic:
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
@@ -101,10 +106,19 @@ def main() -> int:
     except LookupError:
         pass
 
-    if len(sys.argv) == 3 and sys.argv[1] == "--time":
-        return _time(evaluation_lib, instructions_registry, int(sys.argv[2]))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--time", type=int, help="time N runs on the sample outputs instead")
+    parser.add_argument("--responses", type=Path, default=DATA / "sample_output.jsonl")
+    parser.add_argument("--name", default="sample_output", help="golden file name prefix")
+    args = parser.parse_args()
+    if args.time is not None:
+        return _time(evaluation_lib, instructions_registry, args.time)
     inputs = evaluation_lib.read_prompt_list(str(DATA / "IFBench_test.jsonl"))
-    responses = evaluation_lib.read_prompt_to_response_dict(str(DATA / "sample_output.jsonl"))
+    responses = evaluation_lib.read_prompt_to_response_dict(str(args.responses))
+    missing = [inp.key for inp in inputs if inp.prompt not in responses]
+    if missing:
+        print(f"{args.responses}: no response for keys {missing[:10]}", file=sys.stderr)
+        return 1
     OUT.mkdir(parents=True, exist_ok=True)
     for mode in ("strict", "loose"):
         rows = []
@@ -126,7 +140,7 @@ def main() -> int:
                     "follow_all_instructions": every,
                 }
             )
-        path = OUT / f"sample_output_{mode}.jsonl"
+        path = OUT / f"{args.name}_{mode}.jsonl"
         with path.open("w", encoding="utf-8") as fh:
             for row in rows:
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
