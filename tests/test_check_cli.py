@@ -181,6 +181,24 @@ def test_constraints_list_and_show() -> None:
     assert unknown.exit_code == 2 and "unknown constraint type 'nope:nope'" in unknown.output
 
 
+def test_constraints_list_by_source() -> None:
+    counts = {}
+    for source in ("ifeval", "ifbench", "vff"):
+        listed = runner.invoke(app, ["constraints", "list", "--source", source])
+        assert listed.exit_code == 0, listed.output
+        rows = [line.split() for line in listed.output.splitlines()]
+        assert {row[2] for row in rows} == {source}
+        counts[source] = len(rows)
+    assert counts == {"ifeval": 25, "ifbench": 58, "vff": 34}
+    both = runner.invoke(app, ["constraints", "list", "-f", "format", "-s", "ifbench"])
+    assert both.exit_code == 0 and len(both.output.splitlines()) == 14
+    unknown = runner.invoke(app, ["constraints", "list", "--source", "nope"])
+    assert unknown.exit_code == 2
+    assert "no constraint source 'nope'; use ifbench, ifeval, vff" in unknown.output
+    shown = runner.invoke(app, ["constraints", "show", "language:response_language"])
+    assert "(family language, source ifeval)" in shown.output
+
+
 def test_docs_constraint_table_matches_the_registry() -> None:
     listed = runner.invoke(app, ["constraints", "list", "--format", "markdown"])
     assert listed.exit_code == 0

@@ -75,9 +75,9 @@ def check(
     paths: Annotated[
         list[Path],
         typer.Argument(
-            help="SAMPLES RESPONSES, or RESPONSES alone with --suite. SAMPLES: vff samples or "
-            'IFEval\'s input_data.jsonl; RESPONSES: {"prompt", "response"} lines (optionally '
-            "with id/key) or a vff run directory.",
+            help="SAMPLES RESPONSES, or RESPONSES alone with --suite. SAMPLES: vff samples, "
+            "IFEval's input_data.jsonl or IFBench's IFBench_test.jsonl; RESPONSES: "
+            '{"prompt", "response"} lines (optionally with id/key) or a vff run directory.',
             show_default=False,
         ),
     ],
@@ -179,32 +179,61 @@ def constraints_list(
     family: Annotated[
         str | None, typer.Option("--family", "-f", help="Only this family (e.g. format).")
     ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source",
+            "-s",
+            help="Only types from this source: ifeval, ifbench (those benchmarks' own types, "
+            "under their ids) or vff.",
+        ),
+    ] = None,
     fmt: Annotated[
         str, typer.Option("--format", help="text (aligned columns), markdown (a table) or json.")
     ] = "text",
 ) -> None:
-    """List every constraint type: id, family and a one-line description."""
+    """List every constraint type: id, family, source and a one-line description."""
     from vff.constraints import all_types
 
-    types = [t for t in all_types() if family is None or t.family == family]
+    types = [
+        t
+        for t in all_types()
+        if (family is None or t.family == family) and (source is None or t.source == source)
+    ]
     if not types:
-        fail(f"no constraint family {family!r}")
+        sources = sorted({t.source for t in all_types()})
+        if source is not None and source not in sources:
+            fail(f"no constraint source {source!r}; use {', '.join(sources)}")
+        fail(f"no constraint family {family!r}" + (f" in {source}" if source else ""))
     if fmt == "json":
         rows = [
-            {"id": t.id, "family": t.family, "summary": t.summary, "example": t.example}
+            {
+                "id": t.id,
+                "family": t.family,
+                "source": t.source,
+                "summary": t.summary,
+                "example": t.example,
+            }
             for t in types
         ]
         console.print_json(json.dumps(rows))
     elif fmt == "markdown":
-        lines = ["| id | family | description |", "|---|---|---|"]
+        lines = ["| id | family | source | description |", "|---|---|---|---|"]
         pipe = "\\|"
-        lines += [f"| `{t.id}` | {t.family} | {t.summary.replace('|', pipe)} |" for t in types]
+        lines += [
+            f"| `{t.id}` | {t.family} | {t.source} | {t.summary.replace('|', pipe)} |"
+            for t in types
+        ]
         console.print("\n".join(lines), highlight=False, markup=False, soft_wrap=True)
     elif fmt == "text":
         id_width = max(len(t.id) for t in types)
         family_width = max(len(t.family) for t in types)
+        source_width = max(len(t.source) for t in types)
         for t in types:
-            line = f"{t.id:<{id_width}}  {t.family:<{family_width}}  {t.summary}"
+            line = (
+                f"{t.id:<{id_width}}  {t.family:<{family_width}}  "
+                f"{t.source:<{source_width}}  {t.summary}"
+            )
             console.print(line, highlight=False, markup=False, soft_wrap=True)
     else:
         fail(f"unknown format {fmt!r}; use text, markdown or json")
@@ -222,7 +251,9 @@ def constraints_show(
     except ConstraintError as exc:
         fail(str(exc))
     schema: dict[str, Any] = ctype.params_model.model_json_schema()
-    console.print(f"[bold]{ctype.id}[/] (family {ctype.family})", highlight=False)
+    console.print(
+        f"[bold]{ctype.id}[/] (family {ctype.family}, source {ctype.source})", highlight=False
+    )
     console.print(ctype.summary, highlight=False, markup=False)
     console.print("\n[bold]parameters[/] (JSON Schema):")
     console.print(json.dumps(schema, indent=2), highlight=False, markup=False, soft_wrap=True)

@@ -171,6 +171,9 @@ class ConstraintType(Generic[P]):
     #: response without ``*``) can only have less of. Its loose verdict is then the strict
     #: one, without checking the variants. Each such type's tests prove it.
     strict_decides_loose: ClassVar[bool] = False
+    #: Where the type comes from: "ifeval" and "ifbench" types keep those benchmarks'
+    #: ids, parameters and reference verdicts; "vff" types are vff's own.
+    source: ClassVar[str] = "vff"
 
     @property
     def family(self) -> str:

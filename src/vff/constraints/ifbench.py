@@ -71,6 +71,7 @@ class IFBenchType(ConstraintType[P]):
     """An IFBench constraint type: responses over :data:`MAX_CHARS` fail unread."""
 
     max_chars = MAX_CHARS
+    source = "ifbench"
 
 
 # --------------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ from vff.constraints import text
 from vff.constraints.base import (
     ConstraintType,
     NoParams,
+    P,
     Params,
     Verdict,
     failed,
@@ -134,6 +135,12 @@ count_sentences = text.count_sentences
 
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+class IFEvalType(ConstraintType[P]):
+    """An IFEval constraint type (IFEval's id, kwargs and reference verdicts)."""
+
+    source = "ifeval"
 
 
 class _CharClass:
@@ -489,7 +496,7 @@ class CapitalWordFrequencyParams(Params):
 
 
 @register
-class CapitalWordFrequency(ConstraintType[CapitalWordFrequencyParams]):
+class CapitalWordFrequency(IFEvalType[CapitalWordFrequencyParams]):
     id = "change_case:capital_word_frequency"
     summary = "Number of words in all capital letters (NLTK word tokens), fewer than / at least N."
     params_model = CapitalWordFrequencyParams
@@ -556,7 +563,7 @@ def _english_verdict(response: str, case_ok: bool, case_problem: str, case_note:
 
 
 @register
-class EnglishCapital(ConstraintType[NoParams]):
+class EnglishCapital(IFEvalType[NoParams]):
     id = "change_case:english_capital"
     summary = "The whole response is in English and in capital letters (str.isupper, langdetect)."
     phrasings = (
@@ -575,7 +582,7 @@ class EnglishCapital(ConstraintType[NoParams]):
 
 
 @register
-class EnglishLowercase(ConstraintType[NoParams]):
+class EnglishLowercase(IFEvalType[NoParams]):
     id = "change_case:english_lowercase"
     summary = "The whole response is in English and in lowercase letters (str.islower, langdetect)."
     phrasings = (
@@ -603,7 +610,7 @@ class RepeatPromptParams(Params):
 
 
 @register
-class RepeatPrompt(ConstraintType[RepeatPromptParams]):
+class RepeatPrompt(IFEvalType[RepeatPromptParams]):
     id = "combination:repeat_prompt"
     summary = "The response starts by repeating the request word for word (case-insensitive)."
     params_model = RepeatPromptParams
@@ -640,7 +647,7 @@ class RepeatPrompt(ConstraintType[RepeatPromptParams]):
 
 
 @register
-class TwoResponses(ConstraintType[NoParams]):
+class TwoResponses(IFEvalType[NoParams]):
     id = "combination:two_responses"
     summary = "Two different responses separated by six asterisks (******)."
     phrasings = (
@@ -680,7 +687,7 @@ class PlaceholdersParams(Params):
 
 
 @register
-class NumberPlaceholders(ConstraintType[PlaceholdersParams]):
+class NumberPlaceholders(IFEvalType[PlaceholdersParams]):
     id = "detectable_content:number_placeholders"
     summary = "At least N placeholders in square brackets, like [address]."
     params_model = PlaceholdersParams
@@ -711,7 +718,7 @@ _PS = re.compile(r"p\.\s?s\.")
 
 
 @register
-class Postscript(ConstraintType[PostscriptParams]):
+class Postscript(IFEvalType[PostscriptParams]):
     id = "detectable_content:postscript"
     summary = "The response contains a postscript starting with a marker such as P.S."
     params_model = PostscriptParams
@@ -747,7 +754,7 @@ _CONSTRAINED_OPTIONS = ("My answer is yes.", "My answer is no.", "My answer is m
 
 
 @register
-class ConstrainedResponse(ConstraintType[NoParams]):
+class ConstrainedResponse(IFEvalType[NoParams]):
     id = "detectable_format:constrained_response"
     summary = "The response contains one of 'My answer is yes.', '... no.', '... maybe.'."
     phrasings = (
@@ -806,7 +813,7 @@ def _strip_fence(response: str) -> str:
 
 
 @register
-class JsonFormat(ConstraintType[NoParams]):
+class JsonFormat(IFEvalType[NoParams]):
     id = "detectable_format:json_format"
     summary = "The entire response is JSON (a ``` / ```json fence around it is allowed)."
     phrasings = (
@@ -837,7 +844,7 @@ class SectionsParams(Params):
 
 
 @register
-class MultipleSections(ConstraintType[SectionsParams]):
+class MultipleSections(IFEvalType[SectionsParams]):
     id = "detectable_format:multiple_sections"
     summary = "At least N sections, each introduced by a marker and a number, like 'Section 1'."
     params_model = SectionsParams
@@ -880,7 +887,7 @@ class BulletsParams(Params):
 
 
 @register
-class NumberBulletLists(ConstraintType[BulletsParams]):
+class NumberBulletLists(IFEvalType[BulletsParams]):
     id = "detectable_format:number_bullet_lists"
     summary = "Exactly N markdown bullet points (lines starting with * or -)."
     params_model = BulletsParams
@@ -934,7 +941,7 @@ class HighlightsParams(Params):
 
 
 @register
-class NumberHighlightedSections(ConstraintType[HighlightsParams]):
+class NumberHighlightedSections(IFEvalType[HighlightsParams]):
     id = "detectable_format:number_highlighted_sections"
     summary = "At least N sections highlighted with markdown, like *highlighted section*."
     params_model = HighlightsParams
@@ -969,7 +976,7 @@ def _titles(response: str) -> Iterator[str]:
 
 
 @register
-class Title(ConstraintType[NoParams]):
+class Title(IFEvalType[NoParams]):
     id = "detectable_format:title"
     summary = "The response contains a title in double angular brackets, like <<poem of joy>>."
     phrasings = (
@@ -1031,7 +1038,7 @@ def _keyword_count(
 
 
 @register
-class KeywordsExistence(ConstraintType[KeywordsParams]):
+class KeywordsExistence(IFEvalType[KeywordsParams]):
     id = "keywords:existence"
     summary = "Every keyword occurs in the response (case-insensitive substring)."
     params_model = KeywordsParams
@@ -1067,7 +1074,7 @@ def _has_whole_word(response: str, folded: str | None, word: str) -> bool:
 
 
 @register
-class ForbiddenWords(ConstraintType[ForbiddenParams]):
+class ForbiddenWords(IFEvalType[ForbiddenParams]):
     id = "keywords:forbidden_words"
     summary = "None of the given words occurs as a whole word (case-insensitive)."
     params_model = ForbiddenParams
@@ -1096,7 +1103,7 @@ class FrequencyParams(Params):
 
 
 @register
-class KeywordFrequency(ConstraintType[FrequencyParams]):
+class KeywordFrequency(IFEvalType[FrequencyParams]):
     id = "keywords:frequency"
     summary = "A keyword occurs fewer than / at least N times (case-insensitive, as a substring)."
     params_model = FrequencyParams
@@ -1138,7 +1145,7 @@ class LetterParams(Params):
 
 
 @register
-class LetterFrequency(ConstraintType[LetterParams]):
+class LetterFrequency(IFEvalType[LetterParams]):
     id = "keywords:letter_frequency"
     summary = "A letter (any case) occurs fewer than / at least N times."
     params_model = LetterParams
@@ -1206,7 +1213,7 @@ def _first_word(paragraph: str) -> str:
 
 
 @register
-class NthParagraphFirstWord(ConstraintType[FirstWordParams]):
+class NthParagraphFirstWord(IFEvalType[FirstWordParams]):
     id = "length_constraints:nth_paragraph_first_word"
     summary = "Exactly N paragraphs (split by blank lines); paragraph i starts with a given word."
     params_model = FirstWordParams
@@ -1257,7 +1264,7 @@ class ParagraphsParams(Params):
 
 
 @register
-class NumberParagraphs(ConstraintType[ParagraphsParams]):
+class NumberParagraphs(IFEvalType[ParagraphsParams]):
     id = "length_constraints:number_paragraphs"
     summary = "Exactly N paragraphs separated by the markdown divider ***."
     params_model = ParagraphsParams
@@ -1294,7 +1301,7 @@ class SentencesParams(Params):
 
 
 @register
-class NumberSentences(ConstraintType[SentencesParams]):
+class NumberSentences(IFEvalType[SentencesParams]):
     id = "length_constraints:number_sentences"
     summary = "Fewer than / at least N sentences (NLTK Punkt, English)."
     params_model = SentencesParams
@@ -1330,7 +1337,7 @@ class WordsParams(Params):
 
 
 @register
-class NumberWords(ConstraintType[WordsParams]):
+class NumberWords(IFEvalType[WordsParams]):
     id = "length_constraints:number_words"
     summary = "Fewer than / at least N words (runs of word characters)."
     params_model = WordsParams
@@ -1358,7 +1365,7 @@ class NumberWords(ConstraintType[WordsParams]):
 
 
 @register
-class NoComma(ConstraintType[NoParams]):
+class NoComma(IFEvalType[NoParams]):
     id = "punctuation:no_comma"
     summary = "The response contains no comma (,)."
     phrasings = (
@@ -1379,7 +1386,7 @@ class EndParams(Params):
 
 
 @register
-class EndChecker(ConstraintType[EndParams]):
+class EndChecker(IFEvalType[EndParams]):
     id = "startend:end_checker"
     summary = "The response ends with an exact phrase (case-insensitive; outer quotes ignored)."
     params_model = EndParams
@@ -1407,7 +1414,7 @@ class EndChecker(ConstraintType[EndParams]):
 
 
 @register
-class Quotation(ConstraintType[NoParams]):
+class Quotation(IFEvalType[NoParams]):
     id = "startend:quotation"
     summary = "The whole response is wrapped in double quotation marks."
     phrasings = (

@@ -218,6 +218,7 @@ class LanguageParams(Params):
 class ResponseLanguage(ConstraintType[LanguageParams]):
     """IFEval ``language:response_language``: the whole response is in one language."""
 
+    source = "ifeval"
     id = "language:response_language"
     summary = "The response is in the given language (langdetect, seeded; IFEval semantics)."
     params_model = LanguageParams
