@@ -140,6 +140,12 @@ def test_truncated_and_non_utf8_lines(tmp_path: Path) -> None:
     path.write_bytes(b'{"id": "a", "prompt": "\xff", "constraints": []}\n')
     with pytest.raises(DataFileError, match=r"s\.jsonl:1: not valid UTF-8"):
         load_samples(path)
+    # a byte order mark (as some Windows editors write) starts the file, nowhere else
+    path.write_bytes(b'\xef\xbb\xbf{"id": "a", "prompt": "P", "constraints": []}\n')
+    assert [s.id for s in load_samples(path)] == ["a"]
+    path.write_bytes(b'{"id": "a", "prompt": "P", "constraints": []}\n\xef\xbb\xbf{}\n')
+    with pytest.raises(DataFileError, match=r"s\.jsonl:2: invalid JSON"):
+        load_samples(path)
 
 
 def test_unmatched_duplicated_and_missing_responses(tmp_path: Path, samples: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import tempfile
@@ -28,7 +29,8 @@ def read_jsonl(
 
     Raises :class:`DataFileError` for a missing file, invalid UTF-8, invalid or truncated
     JSON, or a line that is not an object; with ``on_error``, a bad line is passed to it
-    and skipped instead (a missing file still raises).
+    and skipped instead (a missing file still raises). A UTF-8 byte order mark at the
+    start of the file is ignored.
     """
     p = Path(path)
     try:
@@ -37,6 +39,8 @@ def read_jsonl(
         raise DataFileError(path, None, f"cannot open: {exc.strerror or exc}") from None
     with fh:
         for number, raw in enumerate(fh, start=1):
+            if number == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8) :]
             try:
                 obj = _parse_line(raw)
             except ValueError as exc:
