@@ -692,15 +692,15 @@ def eval_command(
         fail(str(exc))
     finally:
         engine.close()
-    _print_results(results, run_dir)
+    _print_results(results, run_dir, label)
 
 
-def _print_results(results: dict[str, Any], run_dir: Path) -> None:
+def _print_results(results: dict[str, Any], run_dir: Path, label: str) -> None:
     from vff.score import HEADLINE
 
-    table = Table(
-        title=f"{results['model'].get('model', '')} on {results['suite']['name']} ({results['counts']['prompts']} samples)"
-    )
+    model = results["model"].get("model") or label
+    suite, prompts = results["suite"]["name"], results["counts"]["prompts"]
+    table = Table(title=f"{model} on {suite} ({prompts} samples)")
     table.add_column("metric")
     table.add_column("value", justify="right")
     table.add_column("95% CI", justify="right")

@@ -63,6 +63,7 @@ def test_two_shards_then_the_whole_run(tmp_path: Path) -> None:
     assert stored == {str(r["id"]) for r in records}
     whole = runner.invoke(app, base)
     assert whole.exit_code == 0, whole.output
+    assert "replay-responses" in whole.output  # the table title names the backend
     results = json.loads((run / "results.json").read_text())
     assert results["suite"]["shard"] is None
     assert results["counts"]["prompts"] == 9
