@@ -63,7 +63,9 @@ def test_two_shards_then_the_whole_run(tmp_path: Path) -> None:
     assert stored == {str(r["id"]) for r in records}
     whole = runner.invoke(app, base)
     assert whole.exit_code == 0, whole.output
-    assert "replay-responses" in whole.output  # the table title names the backend
+    # the results table's title names the backend (after the progress bar's line)
+    title = "".join(whole.output.split("━━┩")[0].split("\n", 1)[1].split())
+    assert title.startswith(f"replay-responseson{samples}(9samples)"), title
     results = json.loads((run / "results.json").read_text())
     assert results["suite"]["shard"] is None
     assert results["counts"]["prompts"] == 9
