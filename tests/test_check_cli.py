@@ -270,6 +270,11 @@ def test_skip_invalid_counts_instead_of_stopping(tmp_path: Path, samples: Path) 
                      "r.jsonl:5: not valid UTF-8", "no response for sample 'b'"):  # fmt: skip
         assert flat(fragment) in text, fragment
     assert [json.loads(x)["id"] for x in out.read_text().splitlines()] == ["a"]
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    nothing = runner.invoke(app, ["check", str(samples), str(empty), "--skip-invalid"])
+    assert nothing.exit_code == 2
+    assert flat("no response to check (2 problem(s) skipped; first: ") in flat(nothing.output)
 
 
 def test_a_run_directory_is_a_responses_source(tmp_path: Path, samples: Path) -> None:

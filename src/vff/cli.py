@@ -133,6 +133,9 @@ def check(
         )
     except (DataFileError, SuiteError) as exc:
         fail(str(exc))
+    if not pairs:
+        first = f"; first: {skipped[0]}" if skipped else ""
+        fail(f"{responses}: no response to check ({len(skipped)} problem(s) skipped{first})")
     results = []
     with Progress(console=err_console, transient=True, disable=len(pairs) < 2000) as progress:
         task = progress.add_task("checking", total=len(pairs))
