@@ -49,9 +49,16 @@ def _jsonl(name: str) -> list[dict[str, Any]]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
+def _responses(path: Path) -> dict[str, str]:
+    with path.open(encoding="utf-8") as fh:
+        return {row["prompt"]: row["response"] for row in map(json.loads, fh) if row}
+
+
 @cache
-def _verdicts(mode: str) -> list[tuple[dict[str, Any], list[tuple[bool, str]]]]:
-    responses = {row["prompt"]: row["response"] for row in _jsonl("sample_output.jsonl")}
+def _verdicts(
+    mode: str, responses_file: Path = DATA / "sample_output.jsonl"
+) -> list[tuple[dict[str, Any], list[tuple[bool, str]]]]:
+    responses = _responses(responses_file)
     out = []
     for row in _jsonl("IFBench_test.jsonl"):
         response = responses[row["prompt"]]
@@ -60,10 +67,12 @@ def _verdicts(mode: str) -> list[tuple[dict[str, Any], list[tuple[bool, str]]]]:
     return out
 
 
-@pytest.mark.parametrize("mode", ["strict", "loose"])
-def test_every_decided_verdict_matches_the_reference(mode: str) -> None:
-    golden = {row["key"]: row for row in _jsonl(f"golden/sample_output_{mode}.jsonl")}
-    results = _verdicts(mode)
+def _compare(
+    results: list[tuple[dict[str, Any], list[tuple[bool, str]]]], golden_name: str
+) -> dict[str, bool]:
+    """Assert every decided golden verdict; return vff's verdicts where the reference
+    could not decide (``words:start_verb`` only), by key."""
+    golden = {row["key"]: row for row in _jsonl(f"golden/{golden_name}.jsonl")}
     assert len(results) == len(golden) == 294
     mismatches = []
     undecided = {}
@@ -81,7 +90,12 @@ def test_every_decided_verdict_matches_the_reference(mode: str) -> None:
                     f"key {row['key']} {type_id}: vff {ok} ({reason}), reference {want}"
                 )
     assert not mismatches, f"{len(mismatches)} mismatches:\n" + "\n".join(mismatches)
-    assert undecided == START_VERB
+    return undecided
+
+
+@pytest.mark.parametrize("mode", ["strict", "loose"])
+def test_every_decided_verdict_matches_the_reference(mode: str) -> None:
+    assert _compare(_verdicts(mode), f"sample_output_{mode}") == START_VERB
 
 
 @pytest.mark.parametrize("mode", ["strict", "loose"])
@@ -128,29 +142,12 @@ MODEL_RUN = Path(__file__).parents[1] / "benchmarks" / "runs" / "qwen2.5-0.5b-in
 
 @pytest.mark.parametrize("mode", ["strict", "loose"])
 def test_small_model_responses_get_the_reference_verdicts(mode: str) -> None:
-    with (MODEL_RUN / "samples.jsonl").open(encoding="utf-8") as fh:
-        responses = {row["prompt"]: row["response"] for row in map(json.loads, fh)}
-    golden = {row["key"]: row for row in _jsonl(f"golden/qwen2.5-0.5b-instruct_{mode}.jsonl")}
-    rows = _jsonl("IFBench_test.jsonl")
-    assert len(responses) == len(golden) == len(rows) == 294
-    mismatches, undecided = [], {}
-    for row in rows:
-        expected = golden[row["key"]]["follow_instruction_list"]
-        verdicts = row_verdicts(row, responses[row["prompt"]], mode)
-        for type_id, (ok, reason), want in zip(
-            row["instruction_id_list"], verdicts, expected, strict=True
-        ):
-            if want is None:
-                assert type_id == "words:start_verb", row["key"]
-                undecided[row["key"]] = ok
-            elif ok != want:
-                mismatches.append(
-                    f"key {row['key']} {type_id}: vff {ok} ({reason}), reference {want}"
-                )
-    assert not mismatches, f"{len(mismatches)} mismatches:\n" + "\n".join(mismatches)
+    results = _verdicts(mode, MODEL_RUN / "samples.jsonl")
+    undecided = _compare(results, f"qwen2.5-0.5b-instruct_{mode}")
     # The six responses start with "To", "Galois", "To", "In", "As" and "Emma": no verb for
     # any tagger (TO, NNP, IN), so vff's "not followed" is the reference's verdict too, and
     # vff's totals equal the reference's (strict 35/294, 49/335; loose 44/294, 61/335).
     assert undecided == dict.fromkeys(["257", "258", "259", "260", "261", "262"], False)
-    followed = sum(r["follow_all_instructions"] is True for r in golden.values())
-    assert followed == {"strict": 35, "loose": 44}[mode]
+    prompts = sum(all(ok for ok, _ in verdicts) for _, verdicts in results)
+    instructions = sum(ok for _, verdicts in results for ok, _ in verdicts)
+    assert (prompts, instructions) == {"strict": (35, 49), "loose": (44, 61)}[mode]
