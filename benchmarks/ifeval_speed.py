@@ -214,7 +214,7 @@ def main() -> None:
     from vff.constraints.text import clear_memos
 
     inputs, responses = load_rows(args.responses)
-    golden = load_golden() if args.responses == GPT4 else None
+    golden = load_golden() if args.responses.resolve() == GPT4 else None
     checks = 2 * sum(len(r["instruction_id_list"]) for r in inputs)
     registry = prepare_reference()
     warm = covering(inputs)  # load models, compile patterns, build tables
